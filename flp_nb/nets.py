@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MLP', 'kaiming_normal']
 
-# %% ../nbs/05_nets.ipynb #c82b3e6d
+# %% ../nbs/05_nets.ipynb #8cbe97ad
 import dataclasses, math
 
 import torch
@@ -13,7 +13,7 @@ from fastcore.basics import patch
 
 from .core import Config, check_range, check_shape
 
-# %% ../nbs/05_nets.ipynb #7e69a6a9
+# %% ../nbs/05_nets.ipynb #50b4364c
 @dataclasses.dataclass(frozen=True)
 class MLP(Config):
     "A ReLU multilayer perceptron described by its sizes; parameters live in a separate dict."
@@ -36,7 +36,7 @@ class MLP(Config):
         "Number of linear layers."
         return len(self.sizes) - 1
 
-# %% ../nbs/05_nets.ipynb #fe0c7816
+# %% ../nbs/05_nets.ipynb #dc2dfa01
 def kaiming_normal(shape:tuple, # [out, in]; fan-in is `in`
                    generator:torch.Generator, dtype=torch.float32, device='cpu')->torch.Tensor:
     "Kaiming-normal tensor with std `sqrt(2 / fan_in)`, drawn on the CPU from `generator`."
@@ -52,7 +52,7 @@ def init(self:MLP, generator:torch.Generator, # source of randomness
         p[f'b{l}'] = torch.zeros(o, dtype=dtype, device=device)
     return p
 
-# %% ../nbs/05_nets.ipynb #9cfddd87
+# %% ../nbs/05_nets.ipynb #73a0dfec
 def _layer(W, b, h, last):
     z = h @ W.mT + b.unsqueeze(-2) if b.dim() > 1 else h @ W.mT + b
     return z if last else torch.relu(z)

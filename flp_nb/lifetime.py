@@ -6,7 +6,7 @@
 __all__ = ['LOSSES', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'GradientLearner', 'param_groups', 'check_meta',
            'lifetime_features', 'step_stats', 'run_lifetime', 'lifetime_loss', 'predict', 'naive_lifetime']
 
-# %% ../nbs/06_lifetime.ipynb #1e251fc1
+# %% ../nbs/06_lifetime.ipynb #b76f4790
 import dataclasses
 
 import torch
@@ -18,7 +18,7 @@ from .plasticity import ALPHA_GRANULARITIES, RULES, alpha_shape, get_rule
 from .feedback import OUTPUT_MODES, SIGNALS, feedback_signal, output_postsynaptic, postsynaptic
 from .nets import MLP, kaiming_normal
 
-# %% ../nbs/06_lifetime.ipynb #e6aaf50d
+# %% ../nbs/06_lifetime.ipynb #f133b5de
 LOSSES = ('mse', 'ce')
 
 def task_loss(yhat:torch.Tensor, # predictions [*E, n, d_out]
@@ -30,7 +30,7 @@ def task_loss(yhat:torch.Tensor, # predictions [*E, n, d_out]
     if loss == 'mse': return ((yhat - y) ** 2).mean((-2, -1))
     return -(y * torch.log_softmax(yhat, -1)).sum(-1).mean(-1)
 
-# %% ../nbs/06_lifetime.ipynb #0b5f2143
+# %% ../nbs/06_lifetime.ipynb #cc00fcaa
 @dataclasses.dataclass(frozen=True)
 class Learner(Config):
     "Common part of all learners: a network whose last `n_plastic` layers are plastic, and a task loss."
@@ -60,7 +60,7 @@ class Learner(Config):
         "Names of the weights that change within a lifetime."
         return [f'{k}{l}' for l in self.plastic_layers for k in self.fast_kinds]
 
-# %% ../nbs/06_lifetime.ipynb #fc0fa07d
+# %% ../nbs/06_lifetime.ipynb #717a48e5
 @dataclasses.dataclass(frozen=True)
 class FLP(Learner):
     "Feedback and local plasticity: plastic layers follow a local rule on feedback-driven postsynaptic activity."
@@ -85,7 +85,7 @@ class FLP(Learner):
         "Whether plastic layer `l` has a feedback pathway (all but a clamped output layer)."
         return l < self.net.n_layers or self.output == 'mix'
 
-# %% ../nbs/06_lifetime.ipynb #26734694
+# %% ../nbs/06_lifetime.ipynb #2e29a3fa
 @patch
 def init_meta(self:FLP, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
     "Initial meta-parameters: the network's, plus feedback, plasticity and strength for each plastic layer."
@@ -116,7 +116,7 @@ def update(self:FLP, meta:dict, # meta-parameters
         delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], meta[f'alpha{l}'])
     return delta, yhat
 
-# %% ../nbs/06_lifetime.ipynb #973c69c3
+# %% ../nbs/06_lifetime.ipynb #2ec5a27b
 LR_GRANULARITIES = ('parameter', 'tensor')
 
 @dataclasses.dataclass(frozen=True)
@@ -134,7 +134,7 @@ class GradientLearner(Learner):
         check_choice('lr_granularity', self.lr_granularity, LR_GRANULARITIES)
         check_range('lr_init', self.lr_init)
 
-# %% ../nbs/06_lifetime.ipynb #ade940c8
+# %% ../nbs/06_lifetime.ipynb #945e605f
 @patch
 def init_meta(self:GradientLearner, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
     "Initial meta-parameters: the network's, plus step sizes `lrW{l}`, `lrb{l}` for each plastic layer."
@@ -155,7 +155,7 @@ def update(self:GradientLearner, meta:dict, fast:dict, h:torch.Tensor, y:torch.T
         grads = torch.autograd.grad(task_loss(yhat, y, self.loss).sum(), list(leaves.values()), create_graph=outer and not self.first_order)
     return {k: -meta['lr' + k] * g for k, g in zip(leaves, grads)}, yhat
 
-# %% ../nbs/06_lifetime.ipynb #e878e7fb
+# %% ../nbs/06_lifetime.ipynb #29c88d78
 def param_groups(learner:Learner, meta:dict)->dict:
     "Split `meta` into the learner's groups, e.g. `{'init': {...}, 'feedback': {...}, ...}`."
     return {name: select_params(meta, kinds) for name, kinds in learner.groups.items()}
@@ -169,7 +169,7 @@ def check_meta(learner:Learner, meta:dict):
     for l, (i, o) in enumerate(zip(learner.net.sizes[:-1], learner.net.sizes[1:]), 1):
         if tuple(meta[f'W{l}'].shape) != (o, i): raise ValueError(f"meta['W{l}'] must have shape {[o, i]} for this network, got {list(meta[f'W{l}'].shape)}")
 
-# %% ../nbs/06_lifetime.ipynb #4c8cac1e
+# %% ../nbs/06_lifetime.ipynb #3bf9ab61
 def lifetime_features(learner:Learner, meta:dict, episode:Episode)->tuple:
     "Frozen-prefix features of the training stream `[*E, T, n, d]` and of the query `[*E, nq, d]`, from one forward."
     x, xq = episode.x, episode.xq
@@ -181,7 +181,7 @@ def step_stats(learner, t, fast, delta, yhat, y)->dict:
     "Default trace of a step: each episode's batch loss before the update and the Frobenius norm of each change."
     return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1) for k, v in delta.items()}}
 
-# %% ../nbs/06_lifetime.ipynb #7c16586b
+# %% ../nbs/06_lifetime.ipynb #7c088a3b
 def run_lifetime(learner:Learner, # the learner: network, plastic layers and update rule
                  meta:dict, # meta-parameters (see the learner's `init_meta`)
                  episode:Episode, # the lifetime's data, optionally with leading episode dims
@@ -206,7 +206,7 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     if not trace_fn: return fast
     return fast, {k: torch.stack([r[k] for r in records]) for k in records[0]}
 
-# %% ../nbs/06_lifetime.ipynb #cdf32750
+# %% ../nbs/06_lifetime.ipynb #da1f334a
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
                   per_episode:bool=False # return the loss of each episode instead of the mean
                  )->torch.Tensor:
@@ -222,7 +222,7 @@ def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor
     "Outputs of the network with fast weights `fast` on inputs `x [*E, m, n_in]`."
     return learner.net.forward({**meta, **fast}, x)
 
-# %% ../nbs/06_lifetime.ipynb #4005366f
+# %% ../nbs/06_lifetime.ipynb #d9338523
 def _naive_forward(p, x, L):
     acts = [x]
     for l in range(1, L + 1):

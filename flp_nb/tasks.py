@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Episode', 'SineTask']
 
-# %% ../nbs/01_tasks.ipynb #c0957b6d
+# %% ../nbs/01_tasks.ipynb #62f0f3cb
 import dataclasses, math
 from typing import NamedTuple
 
@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from .core import Config, check_choice, check_range, check_shape
 
-# %% ../nbs/01_tasks.ipynb #db2192dc
+# %% ../nbs/01_tasks.ipynb #9a0f89f2
 class Episode(NamedTuple):
     "One lifetime: a training stream `x, y` of `T` steps of `n` examples and a query set `xq, yq`, with optional leading episode dims."
     x: torch.Tensor # training inputs [*E, T, n, d_in]
@@ -55,7 +55,7 @@ class Episode(NamedTuple):
         check_shape('episode.taskq', self.taskq, (*lead, self.xq.shape[-2]))
         return self
 
-# %% ../nbs/01_tasks.ipynb #39a10cfe
+# %% ../nbs/01_tasks.ipynb #44bb3112
 @dataclasses.dataclass(frozen=True)
 class SineTask(Config):
     "The incremental sine-regression task: streams of sine functions, each identified by a one-hot slot code."
@@ -87,7 +87,7 @@ class SineTask(Config):
     def d_in(self)->int: return self.n_functions + 1
     d_out = 1
 
-# %% ../nbs/01_tasks.ipynb #9097609e
+# %% ../nbs/01_tasks.ipynb #df9ad7c5
 def _uniform(shape, span, generator):
     return span[0] + (span[1] - span[0]) * torch.rand(shape, generator=generator, dtype=torch.float64)
 
@@ -107,7 +107,7 @@ def functions(self:SineTask, lead:tuple, generator:torch.Generator)->tuple:
     amp, ph = self.pool()
     return amp[ids], ph[ids]
 
-# %% ../nbs/01_tasks.ipynb #5943be2b
+# %% ../nbs/01_tasks.ipynb #0e8f53a7
 @patch
 def sample(self:SineTask, generator:torch.Generator, # source of randomness (see `seed_everything`)
            n_episodes:int=None, # number of episodes `E`; None gives unbatched tensors

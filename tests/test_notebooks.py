@@ -1,0 +1,17 @@
+"Every notebook's inline tests, run the way `nbdev_test` runs them (cells marked `#|eval: false` are skipped)."
+from pathlib import Path
+
+import pytest
+from nbdev.test import test_nb as run_notebook
+
+NBS = sorted((Path(__file__).resolve().parents[1] / 'nbs').glob('*.ipynb'))
+
+
+@pytest.mark.parametrize('nb', NBS, ids=[p.stem for p in NBS])
+def test_notebook(nb):
+    ok, seconds = run_notebook(nb, skip_flags=['notest'])
+    assert ok, f'{nb.name} failed; the cell and traceback are printed above'
+
+
+def test_found_notebooks():
+    assert len(NBS) >= 8, [p.name for p in NBS]

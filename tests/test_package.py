@@ -1,0 +1,28 @@
+"The exported package matches the notebooks, and the docs site and README build from them."
+import filecmp, os, shutil, subprocess, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_package_matches_notebooks(tmp_path):
+    "nbdev_export on a copy of the project reproduces flp_nb/ exactly: nobody edited the package by hand."
+    for name in ('settings.ini', 'setup.py', 'README.md'): shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / 'nbs', tmp_path / 'nbs', symlinks=True)
+    shutil.copytree(ROOT / 'flp_nb', tmp_path / 'flp_nb', ignore=shutil.ignore_patterns('*.py', '__pycache__'))
+    env = {k: v for k, v in os.environ.items() if k != 'IN_TEST'}  # nbdev_export does nothing when IN_TEST is set
+    subprocess.run([str(Path(sys.executable).parent / 'nbdev_export')], cwd=tmp_path, env=env, check=True)
+    exported = sorted(p.name for p in (tmp_path / 'flp_nb').glob('*.py'))
+    assert exported == sorted(p.name for p in (ROOT / 'flp_nb').glob('*.py'))
+    differ = [n for n in exported if not filecmp.cmp(tmp_path / 'flp_nb' / n, ROOT / 'flp_nb' / n, shallow=False)]
+    import difflib
+    detail = ''.join(difflib.unified_diff((ROOT / 'flp_nb' / differ[0]).read_text().splitlines(True), (tmp_path / 'flp_nb' / differ[0]).read_text().splitlines(True), 'committed', 'exported', n=1))[:2000] if differ else ''
+    assert not differ, detail + f'flp_nb/ differs from the notebooks in {differ}: run nbdev_export and commit'
+
+
+def test_docs_and_readme_build():
+    "The docs site renders from _quarto.yml without warnings we do not expect, and README.md is up to date."
+    r = subprocess.run([sys.executable, str(ROOT / 'tools' / 'build_docs.py'), '--check-readme'], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert (ROOT / '_proc' / '_docs' / 'index.html').exists()
+    assert 'oja_update' in (ROOT / '_proc' / '_docs' / '03_plasticity.html').read_text()

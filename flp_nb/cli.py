@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['demo', 'demo_main']
 
-# %% ../nbs/11_cli.ipynb #b76f4790
+# %% ../nbs/11_cli.ipynb #d0971d36
 import math
 
 import torch
@@ -17,7 +17,7 @@ from .tasks import SineTask
 from .nets import MLP
 from .lifetime import FLP, lifetime_loss, param_groups
 
-# %% ../nbs/11_cli.ipynb #f133b5de
+# %% ../nbs/11_cli.ipynb #9ffbe8c3
 def demo(width:int=32, # hidden width (the paper uses 300)
          n_plastic:int=3, # plastic layers, counted from the output
          episodes:int=40, # meta-training episodes
@@ -51,7 +51,7 @@ def demo(width:int=32, # hidden width (the paper uses 300)
         bar.set_postfix(meta_loss=f'{sum(losses[-10:]) / len(losses[-10:]):.3f}')
     return {'before': before, 'after': score(), 'meta_losses': losses}
 
-# %% ../nbs/11_cli.ipynb #7ca62061
+# %% ../nbs/11_cli.ipynb #8d4162e6
 @call_parse
 def demo_main(width:int=32, # hidden width (the paper uses 300)
               n_plastic:int=3, # plastic layers, counted from the output

@@ -6,14 +6,14 @@
 __all__ = ['check_range', 'check_choice', 'check_shape', 'seed_everything', 'get_device', 'layer_key', 'select_params',
            'params_to', 'as_leaves', 'num_params', 'Config']
 
-# %% ../nbs/00_core.ipynb #71c3ec35
+# %% ../nbs/00_core.ipynb #ae8b9cf4
 import dataclasses, json, math, random, re, types, typing
 from pathlib import Path
 
 import numpy as np
 import torch
 
-# %% ../nbs/00_core.ipynb #d1562587
+# %% ../nbs/00_core.ipynb #5da0b6dd
 def check_range(name:str, # argument name, used in the message
                 value, # the value to check
                 lo=None, # smallest allowed value (inclusive), or None
@@ -29,7 +29,7 @@ def check_range(name:str, # argument name, used in the message
         raise ValueError(f"{name} must be {kind} {bounds}, got {value!r}")
     return value
 
-# %% ../nbs/00_core.ipynb #144f7a0b
+# %% ../nbs/00_core.ipynb #845d43fc
 def check_choice(name:str, # argument name, used in the message
                  value, # the value to check
                  choices): # the allowed values
@@ -37,7 +37,7 @@ def check_choice(name:str, # argument name, used in the message
     if value not in choices: raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
 
-# %% ../nbs/00_core.ipynb #4c24c4b7
+# %% ../nbs/00_core.ipynb #9474c4e9
 def check_shape(name:str, # argument name, used in the message
                 t, # the tensor to check
                 shape:tuple): # required trailing shape; `None` matches any size
@@ -50,7 +50,7 @@ def check_shape(name:str, # argument name, used in the message
         raise ValueError(f"{name} must have shape {want}, got {list(t.shape)}")
     return tuple(t.shape[:t.dim()-k])
 
-# %% ../nbs/00_core.ipynb #bdbfea12
+# %% ../nbs/00_core.ipynb #e9060e3d
 def seed_everything(seed:int # non-negative integer seed
                    )->torch.Generator:
     "Seed `random`, NumPy and torch with `seed`; return a CPU `torch.Generator` seeded with it."
@@ -60,7 +60,7 @@ def seed_everything(seed:int # non-negative integer seed
     torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
 
-# %% ../nbs/00_core.ipynb #d56b2070
+# %% ../nbs/00_core.ipynb #295ffa05
 def get_device(device='auto' # 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a `torch.device`
               )->torch.device:
     "Resolve `device`: 'auto' picks CUDA when available, else the CPU; an unavailable device is an error."
@@ -72,7 +72,7 @@ def get_device(device='auto' # 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a `torc
         raise ValueError(f"device {device!r} was requested but CUDA is not available here; use 'cpu' or 'auto'")
     return d
 
-# %% ../nbs/00_core.ipynb #26777ac4
+# %% ../nbs/00_core.ipynb #7d7431fa
 def layer_key(name:str # a parameter name such as 'W7' or 'alpha3'
              )->tuple:
     "Split a parameter name into its kind and layer number: 'alpha3' -> ('alpha', 3)."
@@ -80,7 +80,7 @@ def layer_key(name:str # a parameter name such as 'W7' or 'alpha3'
     if m is None: raise ValueError(f"parameter name must be a kind followed by a layer number, like 'W7'; got {name!r}")
     return m.group(1), int(m.group(2))
 
-# %% ../nbs/00_core.ipynb #5d63d2ef
+# %% ../nbs/00_core.ipynb #c1f539f0
 def select_params(params:dict, # parameter dict
                   kinds): # parameter kinds to keep, e.g. ('W', 'b')
     "The entries of `params` whose kind (name without layer number) is in `kinds`."
@@ -101,7 +101,7 @@ def num_params(params:dict)->int:
     "Number of scalars in a parameter dict."
     return sum(v.numel() for v in params.values())
 
-# %% ../nbs/00_core.ipynb #a35dce16
+# %% ../nbs/00_core.ipynb #8e836ca5
 def _decode(hint, value):
     "Rebuild a field value of type `hint` from its JSON form."
     origin = typing.get_origin(hint)

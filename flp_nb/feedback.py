@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['SIGNALS', 'OUTPUT_MODES', 'feedback_signal', 'feedback_activity', 'postsynaptic', 'output_postsynaptic']
 
-# %% ../nbs/04_feedback.ipynb #6b30f90e
+# %% ../nbs/04_feedback.ipynb #8aca7c1e
 import torch
 
 from .core import check_choice, check_shape
 
-# %% ../nbs/04_feedback.ipynb #0f0b0d04
+# %% ../nbs/04_feedback.ipynb #1facd5cc
 SIGNALS = ('error', 'target')
 
 def feedback_signal(y:torch.Tensor, # target [*E, n, d_out]
@@ -21,7 +21,7 @@ def feedback_signal(y:torch.Tensor, # target [*E, n, d_out]
     check_choice('signal', signal, SIGNALS)
     return y - yhat if signal == 'error' else y
 
-# %% ../nbs/04_feedback.ipynb #b07670eb
+# %% ../nbs/04_feedback.ipynb #ee8e3244
 def feedback_activity(s:torch.Tensor, # feedback signal [*E, n, d_out]
                       B:torch.Tensor, # feedback weights [units, d_out]
                       d:torch.Tensor # feedback bias [units]
@@ -31,7 +31,7 @@ def feedback_activity(s:torch.Tensor, # feedback signal [*E, n, d_out]
     check_shape('d', d, (B.shape[-2],))
     return torch.relu(s @ B.mT + d)
 
-# %% ../nbs/04_feedback.ipynb #d8619b91
+# %% ../nbs/04_feedback.ipynb #35b2f144
 def postsynaptic(h:torch.Tensor, # forward activity of the layer [*E, n, units]
                  s:torch.Tensor, # feedback signal [*E, n, d_out]
                  B:torch.Tensor, # feedback weights [units, d_out]
@@ -43,7 +43,7 @@ def postsynaptic(h:torch.Tensor, # forward activity of the layer [*E, n, units]
     check_shape('h', h, f.shape[-2:])
     return beta * f + (1 - beta) * h
 
-# %% ../nbs/04_feedback.ipynb #bbbf2ce0
+# %% ../nbs/04_feedback.ipynb #f9335cc8
 OUTPUT_MODES = ('mix', 'clamp')
 
 def output_postsynaptic(yhat:torch.Tensor, # prediction [*E, n, d_out]

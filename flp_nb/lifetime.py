@@ -7,7 +7,7 @@ __all__ = ['LOSSES', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'Gradien
            'check_meta', 'lifetime_features', 'step_stats', 'run_lifetime', 'lifetime_loss', 'predict',
            'naive_lifetime']
 
-# %% ../nbs/06_lifetime.ipynb #828bb02e
+# %% ../nbs/06_lifetime.ipynb #ae552d28
 import dataclasses, functools
 
 import torch
@@ -19,7 +19,7 @@ from .plasticity import ALPHA_GRANULARITIES, RULES, alpha_shape, get_rule
 from .feedback import OUTPUT_MODES, SIGNALS, feedback_signal, output_postsynaptic, postsynaptic
 from .nets import MLP, kaiming_normal
 
-# %% ../nbs/06_lifetime.ipynb #d30d9689
+# %% ../nbs/06_lifetime.ipynb #3dd36691
 LOSSES = ('mse', 'ce')
 
 def task_loss(yhat:torch.Tensor, # predictions [*E, n, d_out]
@@ -31,7 +31,7 @@ def task_loss(yhat:torch.Tensor, # predictions [*E, n, d_out]
     if loss == 'mse': return ((yhat - y) ** 2).mean((-2, -1))
     return -(y * torch.log_softmax(yhat, -1)).sum(-1).mean(-1)
 
-# %% ../nbs/06_lifetime.ipynb #e27c7d36
+# %% ../nbs/06_lifetime.ipynb #24da9c96
 @dataclasses.dataclass(frozen=True)
 class Learner(Config):
     "Common part of all learners: a network whose last `n_plastic` layers are plastic, and a task loss."
@@ -61,7 +61,7 @@ class Learner(Config):
         "Names of the weights that change within a lifetime."
         return [f'{k}{l}' for l in self.plastic_layers for k in self.fast_kinds]
 
-# %% ../nbs/06_lifetime.ipynb #b4ab7803
+# %% ../nbs/06_lifetime.ipynb #c1ab49d9
 @dataclasses.dataclass(frozen=True)
 class FLP(Learner):
     "Feedback and local plasticity: plastic layers follow a local rule on feedback-driven postsynaptic activity."
@@ -86,7 +86,7 @@ class FLP(Learner):
         "Whether plastic layer `l` has a feedback pathway (all but a clamped output layer)."
         return l < self.net.n_layers or self.output == 'mix'
 
-# %% ../nbs/06_lifetime.ipynb #abf08d7c
+# %% ../nbs/06_lifetime.ipynb #9e9f7d65
 @patch
 def init_meta(self:FLP, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
     "Initial meta-parameters: the network's, plus feedback, plasticity and strength for each plastic layer."
@@ -117,7 +117,7 @@ def update(self:FLP, meta:dict, # meta-parameters
         delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], meta[f'alpha{l}'])
     return delta, yhat
 
-# %% ../nbs/06_lifetime.ipynb #4a8bd7df
+# %% ../nbs/06_lifetime.ipynb #311271ea
 LR_GRANULARITIES = ('parameter', 'tensor')
 
 @dataclasses.dataclass(frozen=True)
@@ -135,7 +135,7 @@ class GradientLearner(Learner):
         check_choice('lr_granularity', self.lr_granularity, LR_GRANULARITIES)
         check_range('lr_init', self.lr_init)
 
-# %% ../nbs/06_lifetime.ipynb #d99e9f69
+# %% ../nbs/06_lifetime.ipynb #7d2c9a54
 @patch
 def init_meta(self:GradientLearner, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
     "Initial meta-parameters: the network's, plus step sizes `lrW{l}`, `lrb{l}` for each plastic layer."
@@ -156,7 +156,7 @@ def update(self:GradientLearner, meta:dict, fast:dict, h:torch.Tensor, y:torch.T
         grads = torch.autograd.grad(task_loss(yhat, y, self.loss).sum(), list(leaves.values()), create_graph=outer and not self.first_order)
     return {k: -meta['lr' + k] * g for k, g in zip(leaves, grads)}, yhat
 
-# %% ../nbs/06_lifetime.ipynb #e81b1817
+# %% ../nbs/06_lifetime.ipynb #2ff933aa
 def param_groups(learner:Learner, meta:dict)->dict:
     "Split `meta` into the learner's groups, e.g. `{'init': {...}, 'feedback': {...}, ...}`."
     return {name: select_params(meta, kinds) for name, kinds in learner.groups.items()}
@@ -174,7 +174,7 @@ def check_meta(learner:Learner, meta:dict):
     for k, shape in want.items():
         if tuple(meta[k].shape) != shape: raise ValueError(f"meta['{k}'] must have shape {list(shape)} for this learner, got {list(meta[k].shape)}")
 
-# %% ../nbs/06_lifetime.ipynb #8b7f103b
+# %% ../nbs/06_lifetime.ipynb #930e4081
 def lifetime_features(learner:Learner, meta:dict, episode:Episode)->tuple:
     "Frozen-prefix features of the training stream `[*E, T, n, d]` and of the query `[*E, nq, d]`, from one forward."
     x, xq = episode.x, episode.xq
@@ -186,7 +186,7 @@ def step_stats(learner, t, fast, delta, yhat, y)->dict:
     "Default trace of a step: each episode's batch loss before the update and the Frobenius norm of each change."
     return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1) for k, v in delta.items()}}
 
-# %% ../nbs/06_lifetime.ipynb #30687320
+# %% ../nbs/06_lifetime.ipynb #cd389ec5
 def run_lifetime(learner:Learner, # the learner: network, plastic layers and update rule
                  meta:dict, # meta-parameters (see the learner's `init_meta`)
                  episode:Episode, # the lifetime's data, optionally with leading episode dims
@@ -211,7 +211,7 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     if not trace_fn: return fast
     return fast, {k: torch.stack([r[k] for r in records]) for k in records[0]}
 
-# %% ../nbs/06_lifetime.ipynb #0962ad4b
+# %% ../nbs/06_lifetime.ipynb #d63ebcc7
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
                   per_episode:bool=False # return the loss of each episode instead of the mean
                  )->torch.Tensor:
@@ -227,7 +227,7 @@ def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor
     "Outputs of the network with fast weights `fast` on inputs `x [*E, m, n_in]`."
     return learner.net.forward({**meta, **fast}, x)
 
-# %% ../nbs/06_lifetime.ipynb #d337338c
+# %% ../nbs/06_lifetime.ipynb #6915dc1c
 def _naive_forward(p, x, L):
     acts = [x]
     for l in range(1, L + 1):

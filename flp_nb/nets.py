@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MLP', 'kaiming_normal']
 
-# %% ../nbs/05_nets.ipynb #cfb0b4eb
+# %% ../nbs/05_nets.ipynb #1bb64c19
 import dataclasses, math
 
 import torch
@@ -13,7 +13,7 @@ from fastcore.basics import patch
 
 from .core import Config, check_range, check_shape
 
-# %% ../nbs/05_nets.ipynb #ba66d3f8
+# %% ../nbs/05_nets.ipynb #e2a2178b
 @dataclasses.dataclass(frozen=True)
 class MLP(Config):
     "A ReLU multilayer perceptron described by its sizes; parameters live in a separate dict."
@@ -36,7 +36,7 @@ class MLP(Config):
         "Number of linear layers."
         return len(self.sizes) - 1
 
-# %% ../nbs/05_nets.ipynb #5a5c2e82
+# %% ../nbs/05_nets.ipynb #edd1a153
 def kaiming_normal(shape:tuple, # [out, in]; fan-in is `in`
                    generator:torch.Generator, dtype=torch.float32, device='cpu')->torch.Tensor:
     "Kaiming-normal tensor with std `sqrt(2 / fan_in)`, drawn on the CPU from `generator`."
@@ -52,7 +52,7 @@ def init(self:MLP, generator:torch.Generator, # source of randomness
         p[f'b{l}'] = torch.zeros(o, dtype=dtype, device=device)
     return p
 
-# %% ../nbs/05_nets.ipynb #89385eb0
+# %% ../nbs/05_nets.ipynb #ad443840
 def _layer(W, b, h, last):
     z = h @ W.mT + b.unsqueeze(-2) if b.dim() > 1 else h @ W.mT + b
     return z if last else torch.relu(z)

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['ALPHA_GRANULARITIES', 'RULES', 'hebb_update', 'oja_update', 'alpha_shape', 'get_rule']
 
-# %% ../nbs/03_plasticity.ipynb #b76f4790
+# %% ../nbs/03_plasticity.ipynb #cdc308cf
 import torch
 
 from .core import check_choice, check_shape
 
-# %% ../nbs/03_plasticity.ipynb #f133b5de
+# %% ../nbs/03_plasticity.ipynb #a2b0c971
 def _check_rule_args(pre, post, W):
     lead = check_shape('pre', pre, (None, W.shape[-1]))
     check_shape('post', post, (pre.shape[-2], W.shape[-2]))
@@ -34,7 +34,7 @@ def oja_update(pre:torch.Tensor, # presynaptic activity [*E, n, in]
     _check_rule_args(pre, post, W)
     return alpha * (post.mT @ pre - (post * post).sum(-2)[..., None] * W)
 
-# %% ../nbs/03_plasticity.ipynb #2e29a3fa
+# %% ../nbs/03_plasticity.ipynb #3c7c7034
 ALPHA_GRANULARITIES = ('synapse', 'neuron', 'layer')
 
 def alpha_shape(n_out:int, # postsynaptic units
@@ -45,7 +45,7 @@ def alpha_shape(n_out:int, # postsynaptic units
     check_choice('granularity', granularity, ALPHA_GRANULARITIES)
     return {'synapse': (n_out, n_in), 'neuron': (n_out, 1), 'layer': ()}[granularity]
 
-# %% ../nbs/03_plasticity.ipynb #fcb62aa6
+# %% ../nbs/03_plasticity.ipynb #676a4a8c
 RULES = {'oja': oja_update, 'hebb': hebb_update}
 
 def get_rule(name:str # 'oja' or 'hebb'

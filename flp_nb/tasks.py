@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Episode', 'SineTask']
 
-# %% ../nbs/01_tasks.ipynb #218b1e8c
+# %% ../nbs/01_tasks.ipynb #ded0d624
 import dataclasses, math
 from typing import NamedTuple
 
@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from .core import Config, check_choice, check_range, check_shape
 
-# %% ../nbs/01_tasks.ipynb #2550a246
+# %% ../nbs/01_tasks.ipynb #893999ca
 class Episode(NamedTuple):
     "One lifetime: a training stream `x, y` of `T` steps of `n` examples and a query set `xq, yq`, with optional leading episode dims."
     x: torch.Tensor # training inputs [*E, T, n, d_in]
@@ -55,7 +55,7 @@ class Episode(NamedTuple):
         check_shape('episode.taskq', self.taskq, (*lead, self.xq.shape[-2]))
         return self
 
-# %% ../nbs/01_tasks.ipynb #faffbeab
+# %% ../nbs/01_tasks.ipynb #a75cc7fe
 @dataclasses.dataclass(frozen=True)
 class SineTask(Config):
     "The incremental sine-regression task: streams of sine functions, each identified by a one-hot slot code."
@@ -87,7 +87,7 @@ class SineTask(Config):
     def d_in(self)->int: return self.n_functions + 1
     d_out = 1
 
-# %% ../nbs/01_tasks.ipynb #40da4da4
+# %% ../nbs/01_tasks.ipynb #213e04c3
 def _uniform(shape, span, generator):
     return span[0] + (span[1] - span[0]) * torch.rand(shape, generator=generator, dtype=torch.float64)
 
@@ -107,7 +107,7 @@ def functions(self:SineTask, lead:tuple, generator:torch.Generator)->tuple:
     amp, ph = self.pool()
     return amp[ids], ph[ids]
 
-# %% ../nbs/01_tasks.ipynb #764318c8
+# %% ../nbs/01_tasks.ipynb #b8518385
 @patch
 def sample(self:SineTask, generator:torch.Generator, # source of randomness (see `seed_everything`)
            n_episodes:int=None, # number of episodes `E`; None gives unbatched tensors

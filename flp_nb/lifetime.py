@@ -68,7 +68,7 @@ class FLP(Learner):
     rule: str = 'oja' # local rule: 'oja' or 'hebb'
     signal: str = 'error' # fed back: 'error' (y - yhat) or 'target' (y)
     output: str = 'mix' # output layer's postsynaptic activity: 'mix' (feedback mix) or 'clamp' (the target)
-    alpha_init: float = 1e-3 # initial plasticity coefficient
+    alpha_init: float = 0.0 # initial plasticity coefficient
     alpha_granularity: str = 'synapse' # one alpha per 'synapse', 'neuron' or 'layer'
     beta_init: float = 0.5 # initial feedback strength
 
@@ -227,7 +227,7 @@ def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor
     "Outputs of the network with fast weights `fast` on inputs `x [*E, m, n_in]`."
     return learner.net.forward({**meta, **fast}, x)
 
-# %% ../nbs/06_lifetime.ipynb #6915dc1c
+# %% ../nbs/06_lifetime.ipynb #13b5a352
 def _naive_forward(p, x, L):
     acts = [x]
     for l in range(1, L + 1):

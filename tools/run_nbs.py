@@ -21,7 +21,9 @@ def _skip(cell):
 def run(path):
     "Execute the notebook at `path` and save it with its outputs; stop at the first error."
     nb, start = read_nb(path), time.time()
-    with working_directory(path.parent): CaptureShell(path).run_all(nb, exc_stop=True, preproc=_skip)
+    try:
+        with working_directory(path.parent): CaptureShell(path).run_all(nb, exc_stop=True, preproc=_skip)
+    except Exception as e: raise SystemExit(f'{path.name}: {type(e).__name__}: {e}') from e
     write_nb(nb, path)
     print(f'{path.name}: {time.time() - start:.1f}s')
 

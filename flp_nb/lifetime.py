@@ -190,7 +190,7 @@ def step_stats(learner, t, fast, delta, yhat, y)->dict:
 def run_lifetime(learner:Learner, # the learner: network, plastic layers and update rule
                  meta:dict, # meta-parameters (see the learner's `init_meta`)
                  episode:Episode, # the lifetime's data, optionally with leading episode dims
-                 trace=False, # False, True (`step_stats`) or a function `(learner, t, fast, delta, yhat, y) -> dict`
+                 trace=False, # False, True (`step_stats`) or a function `(learner, t, fast, delta, yhat, y) -> dict or None`
                  features:tuple=None # precomputed `lifetime_features`, to share them with the query
                 ):
     "Run one lifetime from the meta-learned initial weights; return the final fast weights (and the stacked trace)."
@@ -206,10 +206,11 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
         y_t = episode.y[..., t, :, :]
         delta, yhat = learner.update(meta, fast, h[..., t, :, :], y_t)
         if trace_fn:
-            with torch.no_grad(): records.append({k: v.detach() for k, v in trace_fn(learner, t, fast, delta, yhat, y_t).items()})
+            with torch.no_grad(): rec = trace_fn(learner, t, fast, delta, yhat, y_t)
+            if rec is not None: records.append({k: v.detach() for k, v in rec.items()})
         fast = {k: fast[k] + delta[k] for k in fast}
     if not trace_fn: return fast
-    return fast, {k: torch.stack([r[k] for r in records]) for k in records[0]}
+    return fast, {k: torch.stack([r[k] for r in records]) for k in (records[0] if records else {})}
 
 # %% ../nbs/06_lifetime.ipynb #d63ebcc7
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
@@ -227,7 +228,7 @@ def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor
     "Outputs of the network with fast weights `fast` on inputs `x [*E, m, n_in]`."
     return learner.net.forward({**meta, **fast}, x)
 
-# %% ../nbs/06_lifetime.ipynb #13b5a352
+# %% ../nbs/06_lifetime.ipynb #95459ae7
 def _naive_forward(p, x, L):
     acts = [x]
     for l in range(1, L + 1):

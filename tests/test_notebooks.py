@@ -4,10 +4,11 @@ from pathlib import Path
 import pytest
 from nbdev.test import test_nb as run_notebook
 
-NBS = sorted((Path(__file__).resolve().parents[1] / 'nbs').glob('*.ipynb'))
+NBS = sorted((Path(__file__).resolve().parents[1] / 'nbs').rglob('*.ipynb'))
+NBS = [p for p in NBS if not any(part.startswith(('.', '_')) or part == 'runs' for part in p.parts[-3:])]
 
 
-@pytest.mark.parametrize('nb', NBS, ids=[p.stem for p in NBS])
+@pytest.mark.parametrize('nb', NBS, ids=[str(p.relative_to(p.parents[1] if p.parent.name == 'repro' else p.parent)) for p in NBS])
 def test_notebook(nb):
     ok, seconds = run_notebook(nb, skip_flags=['notest'])
     assert ok, f'{nb.name} failed; the cell and traceback are printed above'

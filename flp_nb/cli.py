@@ -101,7 +101,7 @@ def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs
     return out_dir
 
 @call_parse
-def reproduce_main(experiment:str='sine', # which reproduction: 'sine'
+def reproduce_main(experiment:str, # which reproduction: 'sine'
                    scale:str='cpu', # 'smoke', 'cpu', 'paper' or 'paper_chunked'
                    seeds:int=2, # independently meta-trained networks per row
                    out:str='runs', # parent folder of the output

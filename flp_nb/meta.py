@@ -170,7 +170,7 @@ def meta_train(exp:Experiment, # the run's config
     start, skipped, seconds, last_ck = 0, 0, 0.0, None
     ck_path, metrics_path = run_dir / 'checkpoint.pt', run_dir / 'metrics.jsonl'
     if resume and ck_path.exists():
-        ck = torch.load(ck_path, map_location=dev, weights_only=False)
+        ck = torch.load(ck_path, map_location='cpu', weights_only=False)  # RNG states must stay on the CPU; copy_ moves the rest
         with torch.no_grad():
             for k, v in ck['meta'].items(): meta[k].copy_(v)
         for name, o in opts.items(): o.load_state_dict(ck['optimizers'][name])
@@ -221,10 +221,10 @@ def meta_train(exp:Experiment, # the run's config
 SCALES = {
     'paper': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500),
     'paper_chunked': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500, schedule='chunked', chunk=1000, pool_size=400),
-    'cpu': dict(width=64, steps_per_function=40, episodes=200, checkpoint_every=50, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
-                plasticity_lr=1e-6, step_size_lr=1e-3, nonfinite='skip'),
+    'cpu': dict(width=64, steps_per_function=40, episodes=200, checkpoint_every=25, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
+                alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'),
     'smoke': dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
-                  plasticity_lr=1e-6, step_size_lr=1e-3, nonfinite='skip'),
+                  alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'),
 }
 EVAL_RUNS = {'paper': 50, 'paper_chunked': 50, 'cpu': 50, 'smoke': 4}
 

@@ -21,7 +21,7 @@ def readme_text(nb_path):
     parts = []
     for cell in json.loads(Path(nb_path).read_text())['cells']:
         src = ''.join(cell['source']).strip()
-        if cell['cell_type'] == 'markdown': parts.append(src); continue
+        if cell['cell_type'] == 'markdown': parts.append(src.replace('](images/', '](nbs/images/')); continue
         if src.startswith('#|') and any(d in src.split('\n')[0] for d in ('hide', 'export')): continue
         code = '\n'.join(l for l in src.split('\n') if not l.startswith('#|'))
         parts.append(f'```python\n{code}\n```')

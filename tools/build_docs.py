@@ -4,7 +4,7 @@ nbdev prepares the notebooks (`proc_nbs`: show_doc, directives, sidebar) exactly
 smalldocs, a pure-Python renderer of Quarto projects, renders them. Users with Quarto run `nbdev_docs` instead.
 Usage: python tools/build_docs.py [--check-readme]
 """
-import json, subprocess, sys
+import json, shutil, subprocess, sys
 from pathlib import Path
 
 import nbdev.doclinks
@@ -37,6 +37,7 @@ def build():
     nbdev.doclinks._build_modidx()
     nbdev_sidebar.__wrapped__()
     proc = proc_nbs(n_workers=0, force=True)
+    for runs in [d for d in proc.rglob('runs') if d.is_dir()]: shutil.rmtree(runs)  # run folders the notebooks wrote are not docs
     r = subprocess.run([str(Path(sys.executable).parent / 'smalldocs'), 'render', str(proc)], capture_output=True, text=True)
     print(r.stdout + r.stderr, end='')
     warnings = [l for l in (r.stdout + r.stderr).splitlines() if l.startswith('warning') and not any(w in l for w in EXPECTED_WARNINGS)]

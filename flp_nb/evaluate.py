@@ -15,7 +15,7 @@ import torch
 
 from .core import check_range
 from .tasks import SineTask
-from .lifetime import Learner, lifetime_features, lifetime_loss, run_lifetime
+from .lifetime import Learner, lifetime_features, run_lifetime
 from .meta import METHODS, load_run, read_metrics
 
 # %% ../nbs/08_evaluate.ipynb #4ddac8cf

@@ -7,7 +7,7 @@ __all__ = ['METHODS', 'SCHEDULES', 'GROUP_LR', 'SCALES', 'EVAL_RUNS', 'Method', 
            'meta_train', 'preset', 'ensure_trained']
 
 # %% ../nbs/07_meta.ipynb #f7809bf5
-import dataclasses, json, math, os, random, time
+import dataclasses, json, os, random, time
 from pathlib import Path
 
 import numpy as np

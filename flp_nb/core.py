@@ -107,9 +107,13 @@ def _decode(hint, value):
     origin = typing.get_origin(hint)
     if isinstance(hint, type) and issubclass(hint, Config) and isinstance(value, dict): return hint.from_dict(value)
     if origin is tuple and isinstance(value, list): return tuple(value)
-    if origin in (typing.Union, types.UnionType):
+    if origin in (typing.Union, types.UnionType) and value is not None:
+        errors = []
         for h in typing.get_args(hint):
-            if h is not type(None) and value is not None: return _decode(h, value)
+            if h is type(None): continue
+            try: return _decode(h, value)
+            except ValueError as e: errors.append(str(e))
+        raise ValueError('; '.join(errors))
     return value
 
 def _check_type(cls, name, hint, value):

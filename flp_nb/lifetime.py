@@ -17,7 +17,7 @@ from .core import Config, check_choice, check_range, select_params
 from .tasks import Episode
 from .plasticity import ALPHA_GRANULARITIES, RULES, alpha_shape, get_rule
 from .feedback import OUTPUT_MODES, SIGNALS, feedback_signal, output_postsynaptic, postsynaptic
-from .nets import MLP, kaiming_normal
+from .nets import ConvNet, MLP, kaiming_normal
 
 # %% ../nbs/06_lifetime.ipynb #3dd36691
 LOSSES = ('mse', 'ce')
@@ -35,15 +35,15 @@ def task_loss(yhat:torch.Tensor, # predictions [*E, n, d_out]
 @dataclasses.dataclass(frozen=True)
 class Learner(Config):
     "Common part of all learners: a network whose last `n_plastic` layers are plastic, and a task loss."
-    net: MLP = MLP() # the architecture
-    n_plastic: int = 3 # number of plastic layers, counted from the output (0 to net.n_layers)
+    net: MLP | ConvNet = MLP() # the architecture
+    n_plastic: int = 3 # number of plastic layers, counted from the output (0 to net.n_linear)
     loss: str = 'mse' # task loss: 'mse' or 'ce'
 
     fast_kinds = ('W',)
     groups = {'init': ('W', 'b')}
 
     def validate(self):
-        check_range('n_plastic', self.n_plastic, 0, self.net.n_layers, integer=True)
+        check_range('n_plastic', self.n_plastic, 0, self.net.n_linear, integer=True)
         check_choice('loss', self.loss, LOSSES)
 
     @property
@@ -71,6 +71,7 @@ class FLP(Learner):
     alpha_init: float = 0.0 # initial plasticity coefficient
     alpha_granularity: str = 'synapse' # one alpha per 'synapse', 'neuron' or 'layer'
     beta_init: float = 0.5 # initial feedback strength
+    alpha_multiplier: float = 1.0 # factor on alpha of the plastic layers below the output (the authors' Omniglot runs: 100)
 
     groups = {'init': ('W', 'b'), 'feedback': ('B', 'd'), 'plasticity': ('alpha',), 'strength': ('beta',)}
 
@@ -80,7 +81,7 @@ class FLP(Learner):
         check_choice('signal', self.signal, SIGNALS)
         check_choice('output', self.output, OUTPUT_MODES)
         check_choice('alpha_granularity', self.alpha_granularity, ALPHA_GRANULARITIES)
-        check_range('alpha_init', self.alpha_init); check_range('beta_init', self.beta_init)
+        check_range('alpha_init', self.alpha_init); check_range('beta_init', self.beta_init); check_range('alpha_multiplier', self.alpha_multiplier, lo=0)
 
     def has_feedback(self, l:int)->bool:
         "Whether plastic layer `l` has a feedback pathway (all but a clamped output layer)."
@@ -114,7 +115,8 @@ def update(self:FLP, meta:dict, # meta-parameters
     for i, l in enumerate(self.plastic_layers):
         fb = [meta.get(f'{k}{l}') for k in ('B', 'd', 'beta')]
         post = output_postsynaptic(yhat, y, s, self.output, *fb) if l == L else postsynaptic(acts[i + 1], s, *fb)
-        delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], meta[f'alpha{l}'])
+        alpha = meta[f'alpha{l}'] * self.alpha_multiplier if l < L and self.alpha_multiplier != 1 else meta[f'alpha{l}']
+        delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], alpha)
     return delta, yhat
 
 # %% ../nbs/06_lifetime.ipynb #311271ea
@@ -229,11 +231,16 @@ def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor
     return learner.net.forward({**meta, **fast}, x)
 
 # %% ../nbs/06_lifetime.ipynb #95459ae7
-def _naive_forward(p, x, L):
-    acts = [x]
+def _naive_forward(p, x, net):
+    L, n_conv = net.n_layers, len(getattr(net, 'strides', ()))
+    acts, img = [x], x.reshape(x.shape[0], *net.in_shape) if n_conv else None
     for l in range(1, L + 1):
-        z = acts[-1] @ p[f'W{l}'].T + p[f'b{l}']
-        acts.append(z if l == L else torch.clamp(z, min=0))
+        if l <= n_conv:
+            img = torch.clamp(torch.nn.functional.conv2d(img, p[f'W{l}'], p[f'b{l}'], stride=net.strides[l - 1]), min=0)
+            acts.append(img.flatten(1))
+        else:
+            z = acts[-1] @ p[f'W{l}'].T + p[f'b{l}']
+            acts.append(z if l == L else torch.clamp(z, min=0))
     return acts
 
 def _naive_flp_step(learner, meta, fast, acts, y):
@@ -249,13 +256,13 @@ def _naive_flp_step(learner, meta, fast, acts, y):
         for i in range(pre.shape[0]):
             dW = dW + torch.outer(post[i], pre[i])
             if learner.rule == 'oja': dW = dW - (post[i] ** 2)[:, None] * W
-        new[f'W{l}'] = W + meta[f'alpha{l}'] * dW
+        new[f'W{l}'] = W + meta[f'alpha{l}'] * (learner.alpha_multiplier if l < L else 1.0) * dW
     return new
 
 def _naive_gradient_step(learner, meta, fast, x, y):
     keys = list(fast)
     with torch.enable_grad():
-        yhat = _naive_forward({**meta, **fast}, x, learner.net.n_layers)[-1]
+        yhat = _naive_forward({**meta, **fast}, x, learner.net)[-1]
         loss = ((yhat - y) ** 2).mean() if learner.loss == 'mse' else -(y * torch.log_softmax(yhat, -1)).sum(-1).mean()
         grads = torch.autograd.grad(loss, [fast[k] for k in keys], create_graph=not learner.first_order)
     return {k: fast[k] - meta['lr' + k] * g for k, g in zip(keys, grads)}
@@ -265,12 +272,11 @@ def naive_lifetime(learner:Learner, meta:dict, episode:Episode)->tuple:
     if episode.batch_shape:
         outs = [naive_lifetime(learner, meta, episode.select(e)) for e in range(episode.batch_shape[0])]
         return {k: torch.stack([o[0][k] for o in outs]) for k in outs[0][0]}, torch.stack([o[1] for o in outs]).mean()
-    L = learner.net.n_layers
     fast = {k: meta[k] for k in learner.fast_keys}
     for t in range(episode.x.shape[0]):
         x, y = episode.x[t], episode.y[t]
-        if isinstance(learner, FLP): fast = _naive_flp_step(learner, meta, fast, _naive_forward({**meta, **fast}, x, L), y)
+        if isinstance(learner, FLP): fast = _naive_flp_step(learner, meta, fast, _naive_forward({**meta, **fast}, x, learner.net), y)
         else: fast = _naive_gradient_step(learner, meta, fast, x, y)
-    yq_hat = _naive_forward({**meta, **fast}, episode.xq, L)[-1]
+    yq_hat = _naive_forward({**meta, **fast}, episode.xq, learner.net)[-1]
     loss = ((yq_hat - episode.yq) ** 2).mean() if learner.loss == 'mse' else -(episode.yq * torch.log_softmax(yq_hat, -1)).sum(-1).mean()
     return fast, loss

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
+from fastcore.basics import patch
 
 from .core import check_range
 from .tasks import SineTask
 from .lifetime import Learner, lifetime_features, run_lifetime
-from .meta import METHODS, load_run, read_metrics
+from .meta import METHODS, Experiment, load_run, read_metrics
 
 # %% ../nbs/08_evaluate.ipynb #4ddac8cf
 def _per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):
@@ -58,15 +59,23 @@ def evaluate_sine(learner:Learner, # the learner
             'curve_steps': [(b + 1) * task.steps_per_function for b in range(len(curve))], 'curve': curve.tolist()}
 
 # %% ../nbs/08_evaluate.ipynb #f4f6b819
+@patch
+def evaluate(self:Experiment, meta:dict, runs:int=50, seed:int=103450)->dict:
+    "The regression protocol (`evaluate_sine`) on this experiment's learner and task."
+    return evaluate_sine(self.learner(), meta, self.task(), runs, seed)
+
 def evaluate_run(run_dir, # a finished meta_train run folder
-                 runs:int=50, seed:int=103450, device='cpu')->dict:
-    "Evaluate the run in `run_dir` (cached in its `eval.json` for the same runs and seed)."
+                 runs:int=None, # evaluation lifetimes (default: the protocol's)
+                 seed:int=None, # evaluation seed (default: the protocol's)
+                 device='cpu')->dict:
+    "Evaluate the run in `run_dir` with its experiment's protocol (cached in its `eval.json` for the same runs and seed)."
     run_dir = Path(run_dir)
     exp, meta, episode = load_run(run_dir, device=device)
     cache = run_dir / 'eval.json'
     key = {'runs': runs, 'seed': seed, 'episode': episode}
     if cache.exists() and (saved := json.loads(cache.read_text())).get('key') == key: return saved
-    res = {'key': key, 'method': exp.method, 'order': exp.order, 'seed': exp.seed, **evaluate_sine(exp.learner(), meta, exp.task(), runs, seed)}
+    opts = {k: v for k, v in (('runs', runs), ('seed', seed)) if v is not None}
+    res = {'key': key, 'method': exp.method, 'order': exp.order, 'seed': exp.seed, **exp.evaluate(meta, **opts)}
     cache.write_text(json.dumps(res) + '\n')
     return res
 
@@ -87,32 +96,35 @@ def mean_se(values)->tuple:
 # %% ../nbs/08_evaluate.ipynb #651a8995
 def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + (f' ({se:.1g})' if se is not None else '')
 
-def results_table(results:list # rows `{'method', 'order', 'seed', 'mse'}`
+def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
+                  metric:str='mse', # the number to average
+                  methods:dict=METHODS, # method table (labels and row order)
+                  paper:dict=PAPER_TABLE1 # the paper's `(mean, se)` per `(method, order)`
                  )->tuple:
     "Markdown table and JSON-ready summary: mean (SE over seeds) per method and order, the paper's value beside ours."
-    methods = [m for m in METHODS if any(r['method'] == m for r in results)]
+    table, methods = methods, [m for m in methods if any(r['method'] == m for r in results)]
     orders = [o for o in ('iid', 'continual', 'iid_examples') if any(r['order'] == o for r in results)]
     summary = []
     for m in methods:
         for o in orders:
-            vals = [r['mse'] for r in results if r['method'] == m and r['order'] == o]
+            vals = [r[metric] for r in results if r['method'] == m and r['order'] == o]
             if not vals: continue
             mean, se = mean_se(vals)
-            paper = PAPER_TABLE1.get((m, o), (None, None))
-            summary.append({'method': m, 'label': METHODS[m].label, 'order': o, 'mse': mean, 'se': se, 'seeds': len(vals), 'paper_mse': paper[0], 'paper_se': paper[1]})
+            p = paper.get((m, o), (None, None))
+            summary.append({'method': m, 'label': table[m].label, 'order': o, 'metric': metric, 'value': mean, 'se': se, 'seeds': len(vals), 'paper': p[0], 'paper_se': p[1]})
     head = '| Method | ' + ' | '.join(f'{o} (ours) | {o} (paper)' for o in orders) + ' |'
     lines = [head, '|' + ' --- |' * (1 + 2 * len(orders))]
     for m in methods:
         cells = []
         for o in orders:
             row = next((s for s in summary if s['method'] == m and s['order'] == o), None)
-            cells += [_fmt(row['mse'], row['se']) if row else '—', _fmt(row['paper_mse'], row['paper_se']) if row else '—']
-        lines.append(f'| {METHODS[m].label} | ' + ' | '.join(cells) + ' |')
+            cells += [_fmt(row['value'], row['se']) if row else '—', _fmt(row['paper'], row['paper_se']) if row else '—']
+        lines.append(f'| {table[m].label} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines), summary
 
 # %% ../nbs/08_evaluate.ipynb #bec8119f
 def plot_meta_curves(run_dirs:dict, # label -> run folder
-                     ax=None, window:int=50):
+                     ax=None, window:int=50, ylabel:str='meta-loss (query MSE)'):
     "Meta-training loss of each run, smoothed over `window` episodes, on a log scale."
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     for label, d in run_dirs.items():
@@ -120,11 +132,12 @@ def plot_meta_curves(run_dirs:dict, # label -> run folder
         w = max(1, min(window, len(loss) // 5))
         smooth = loss.unfold(0, w, 1).mean(-1) if len(loss) >= w else loss
         ax.plot(torch.arange(len(smooth)) + w, smooth, label=label)
-    ax.set(xlabel='episode', ylabel='meta-loss (query MSE)', yscale='log'); ax.legend(fontsize=7)
+    ax.set(xlabel='episode', ylabel=ylabel, yscale='log'); ax.legend(fontsize=7)
     return ax
 
-def plot_results(summary:list, ax=None):
-    "Final MSE per method and order, with standard-error bars and the paper's values marked."
+def plot_results(summary:list, # from `results_table`
+                 ax=None, ylabel:str='query MSE', log:bool=True):
+    "The summary's value per method and order, with standard-error bars and the paper's values marked."
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     orders = sorted({s['order'] for s in summary}, key=['iid', 'continual', 'iid_examples'].index)
     methods = list(dict.fromkeys(s['method'] for s in summary))
@@ -132,10 +145,11 @@ def plot_results(summary:list, ax=None):
     for j, o in enumerate(orders):
         rows = [next((s for s in summary if s['method'] == m and s['order'] == o), None) for m in methods]
         xs = [i + (j - (len(orders) - 1) / 2) * width for i in range(len(methods))]
-        ax.bar(xs, [r['mse'] if r else float('nan') for r in rows], width, yerr=[(r['se'] or 0) if r else 0 for r in rows], label=f'{o} (ours)', capsize=2)
-        ax.scatter(xs, [r['paper_mse'] if r and r['paper_mse'] else float('nan') for r in rows], marker='_', s=300, color='k', zorder=3, label='paper' if j == 0 else None)
-    ax.set_xticks(range(len(methods)), [METHODS[m].label for m in methods], rotation=30, ha='right', fontsize=7)
-    ax.set(ylabel='query MSE', yscale='log'); ax.legend(fontsize=7)
+        ax.bar(xs, [r['value'] if r else float('nan') for r in rows], width, yerr=[(r['se'] or 0) if r else 0 for r in rows], label=f'{o} (ours)', capsize=2)
+        ax.scatter(xs, [r['paper'] if r and r['paper'] else float('nan') for r in rows], marker='_', s=300, color='k', zorder=3, label='paper' if j == 0 else None)
+    labels = {s['method']: s['label'] for s in summary}
+    ax.set_xticks(range(len(methods)), [labels[m] for m in methods], rotation=30, ha='right', fontsize=7)
+    ax.set(ylabel=ylabel, yscale='log' if log else 'linear'); ax.legend(fontsize=7)
     return ax
 
 def plot_learning_curves(curves:dict, # label -> evaluate_sine result

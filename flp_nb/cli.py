@@ -70,7 +70,7 @@ def demo_main(width:int=32, # hidden width (the paper uses 300)
     print(f"query MSE on 16 held-out episodes: before {r['before']:.3f}, after {r['after']:.3f}")
 
 # %% ../nbs/11_cli.ipynb #d0066661
-REPRO_NOTEBOOKS = {'sine': 'sine.ipynb'}
+REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb'}
 
 def repro_notebook(experiment:str)->Path:
     "Path of the reproduction notebook for `experiment` (needs a source checkout of flp_nb)."
@@ -79,39 +79,55 @@ def repro_notebook(experiment:str)->Path:
     if not nb.exists(): raise ValueError(f"reproduction notebook {str(nb)!r} not found: flp_reproduce needs a source checkout of flp_nb (git clone, then pip install -e .)")
     return nb
 
+def _fewshot_params(scale, width, dataset, data_dir)->dict:
+    "Check the few-shot options; the notebook parameters they give."
+    from flp_nb.vision import DATASETS
+    if width is not None: raise ValueError("width applies to the sine reproduction only; the few-shot network is set by the scale")
+    check_choice('dataset', dataset, tuple(DATASETS))
+    if data_dir is None:
+        if scale != 'smoke': raise ValueError(f"data_dir is required at scale {scale!r}: the folder holding {dataset} (only smoke runs on a synthetic set)")
+    elif not Path(data_dir).expanduser().is_dir(): raise ValueError(f"data_dir {data_dir!r} is not a folder")
+    return dict(dataset=dataset, data_dir=str(Path(data_dir).expanduser().resolve()) if data_dir else None)
+
 def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
-              width:int=None, device:str='auto', quiet:bool=False)->Path:
+              width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False)->Path:
     "Execute the reproduction notebook with papermill; return the output folder."
     import papermill as pm
     from flp_nb.meta import METHODS, SCALES
+    from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES
     nb = repro_notebook(experiment)
-    check_choice('scale', scale, tuple(SCALES)); check_range('seeds', seeds, lo=1, integer=True)
+    fewshot = experiment == 'fewshot'
+    methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (METHODS, SCALES)
+    check_choice('scale', scale, tuple(scales)); check_range('seeds', seeds, lo=1, integer=True)
     chosen = methods.split(',') if methods else None
-    for m in chosen or []: check_choice('methods entry', m, tuple(METHODS))
+    for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
     for k, v in (('episodes', episodes), ('width', width)):
         if v is not None: check_range(k, v, lo=1, integer=True)
     get_device(device)
-    out_dir = Path(out).resolve() / f'{experiment}-{scale}'
+    extra = _fewshot_params(scale, width, dataset, data_dir) if fewshot else dict(width=width)
+    out_dir = Path(out).resolve() / (f'fewshot-{dataset}-{scale}' if fewshot else f'{experiment}-{scale}')
     try: out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f"out folder {str(out_dir)!r} cannot be created: {e}") from None
-    params = dict(scale=scale, seeds=list(range(seeds)), methods=chosen, episodes=episodes, width=width, device=device, out_dir=str(out_dir))
+    params = dict(scale=scale, seeds=list(range(seeds)), methods=chosen, episodes=episodes, device=device, out_dir=str(out_dir), **extra)
     try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters=params, kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet)
     except pm.PapermillExecutionError as e:
         raise RuntimeError(f"{nb.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} (executed notebook: {out_dir / nb.name})") from None
     return out_dir
 
 @call_parse
-def reproduce_main(experiment:str, # which reproduction: 'sine'
-                   scale:str='cpu', # 'smoke', 'cpu', 'paper' or 'paper_chunked'
+def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1) or 'fewshot' (Table 2)
+                   scale:str='cpu', # 'smoke', 'cpu', 'paper' (and 'paper_chunked' for sine)
                    seeds:int=2, # independently meta-trained networks per row
                    out:str='runs', # parent folder of the output
-                   methods:str=None, # comma-separated method names (default: all)
+                   methods:str=None, # comma-separated method names (default: all of the table)
                    episodes:int=None, # override the scale's episodes
-                   width:int=None, # override the scale's width
+                   width:int=None, # override the scale's width (sine only)
+                   dataset:str='omniglot', # few-shot data set: 'omniglot' or 'miniimagenet'
+                   data_dir:str=None, # few-shot data folder (required except at smoke scale)
                    device:str='auto', # 'auto', 'cpu' or 'cuda'
                    quiet:bool=False): # no progress bar
     "Run a reproduction notebook through papermill and print its results table."
-    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, device, quiet)
+    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_reproduce: {e}")
     print((out_dir / 'results.md').read_text())
     print(f"run folders, executed notebook and figures in {out_dir}")

@@ -152,10 +152,10 @@ def plot_results(summary:list, # from `results_table`
     ax.set(ylabel=ylabel, yscale='log' if log else 'linear'); ax.legend(fontsize=7)
     return ax
 
-def plot_learning_curves(curves:dict, # label -> evaluate_sine result
-                         ax=None):
-    "Inner-loop learning curves: query MSE on the functions seen so far after each block."
+def plot_learning_curves(curves:dict, # label -> evaluation result with 'curve_steps' and 'curve'
+                         ax=None, xlabel:str='inner step', ylabel:str='MSE on functions seen so far', log:bool=True):
+    "Inner-loop learning curves: the evaluation's score after each block of steps."
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     for label, r in curves.items(): ax.plot(r['curve_steps'], r['curve'], marker='.', label=label)
-    ax.set(xlabel='inner step', ylabel='MSE on functions seen so far', yscale='log'); ax.legend(fontsize=7)
+    ax.set(xlabel=xlabel, ylabel=ylabel, yscale='log' if log else 'linear'); ax.legend(fontsize=7)
     return ax

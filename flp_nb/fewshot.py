@@ -22,8 +22,8 @@ from .meta import Method, OuterLoop
 _CLAMPED = dict(loss='ce', output='clamp', signal='target')
 FEWSHOT_METHODS = {
     'feature_reuse': Method(FLP, dict(n_plastic=1, **_CLAMPED), (), 'Feature reuse (1)'),
-    'flp2': Method(FLP, dict(n_plastic=2, beta_init=1.0, alpha_multiplier=100.0, **_CLAMPED), ('strength',), 'FLP (2)'),
-    'flp2_learned_beta': Method(FLP, dict(n_plastic=2, beta_init=1.0, alpha_multiplier=100.0, **_CLAMPED), (), 'FLP (2), meta-learned β'),
+    'flp2': Method(FLP, dict(n_plastic=2, beta_init=1.0, **_CLAMPED), ('strength',), 'FLP (2)'),
+    'flp2_learned_beta': Method(FLP, dict(n_plastic=2, beta_init=1.0, **_CLAMPED), (), 'FLP (2), meta-learned β'),
     'gradient2': Method(GradientLearner, dict(n_plastic=2, loss='ce'), (), 'Gradient-based (2)'),
 }
 
@@ -44,6 +44,7 @@ class FewShotExperiment(OuterLoop):
     hidden: int = 128 # units of the hidden plastic layer
     n_out: int = 1000 # output units
     alpha_init: float = 0.0 # initial plasticity of FLP methods
+    alpha_multiplier: float = 100.0 # factor on the hidden layer's plasticity (the authors': 100)
     lr_init: float = 0.01 # initial inner step size of the gradient learner
     episodes: int = 40000
     plasticity_lr: float = 1e-5
@@ -62,7 +63,7 @@ class FewShotExperiment(OuterLoop):
         "The learner this run meta-trains."
         m = FEWSHOT_METHODS[self.method]
         net = ConvNet(channels=self.channels, hidden=self.hidden, n_out=self.n_out, in_channels=DATASETS[self.dataset][2], image_size=self.image_size)
-        extra = {'alpha_init': self.alpha_init} if m.learner is FLP else {'lr_init': self.lr_init}
+        extra = {'alpha_init': self.alpha_init, 'alpha_multiplier': self.alpha_multiplier} if m.learner is FLP else {'lr_init': self.lr_init}
         return m.learner(net=net, **m.kwargs, **extra)
 
     def task_config(self, evaluation:bool=False)->FewShotTask:
@@ -115,10 +116,10 @@ def evaluate(self:FewShotExperiment, meta:dict, runs:int=500, seed:int=222)->dic
 # %% ../nbs/12_fewshot.ipynb #8e72b097
 FEWSHOT_SCALES = {
     'paper': dict(episodes=40000, checkpoint_every=500),
-    'cpu': dict(image_size=48, channels=32, hidden=128, episodes=400, checkpoint_every=50, init_lr=1e-3, feedback_lr=1e-3,
-                alpha_init=0.05, plasticity_lr=1e-3, step_size_lr=1e-3, nonfinite='skip'),
+    'cpu': dict(image_size=48, channels=32, hidden=128, episodes=3000, checkpoint_every=250, init_lr=1e-3, feedback_lr=1e-3,
+                alpha_init=0.05, alpha_multiplier=1.0, plasticity_lr=1e-3, step_size_lr=1e-3, nonfinite='skip'),
     'smoke': dict(image_size=43, channels=4, hidden=8, n_out=20, episodes=4, checkpoint_every=2, init_lr=1e-3, feedback_lr=1e-3,
-                  alpha_init=0.05, plasticity_lr=1e-3, step_size_lr=1e-3, nonfinite='skip'),
+                  alpha_init=0.05, alpha_multiplier=1.0, plasticity_lr=1e-3, step_size_lr=1e-3, nonfinite='skip'),
 }
 FEWSHOT_EVAL_RUNS = {'paper': 500, 'cpu': 500, 'smoke': 20}
 PAPER_TABLE2 = {('feature_reuse', 'iid'): (4.6, 0.1), ('feature_reuse', 'continual'): (5.0, 0.1),

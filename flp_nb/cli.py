@@ -70,7 +70,7 @@ def demo_main(width:int=32, # hidden width (the paper uses 300)
     print(f"query MSE on 16 held-out episodes: before {r['before']:.3f}, after {r['after']:.3f}")
 
 # %% ../nbs/11_cli.ipynb #d0066661
-REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb'}
+REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb'}
 
 def repro_notebook(experiment:str)->Path:
     "Path of the reproduction notebook for `experiment` (needs a source checkout of flp_nb)."
@@ -92,13 +92,16 @@ def _fewshot_params(scale, width, dataset, data_dir)->dict:
 def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
               width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False)->Path:
     "Execute the reproduction notebook with papermill; return the output folder."
-    import papermill as pm
     from flp_nb.meta import METHODS, SCALES
     from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES
     nb = repro_notebook(experiment)
-    fewshot = experiment == 'fewshot'
+    fewshot, analysis = experiment == 'fewshot', experiment == 'analysis'
     methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (METHODS, SCALES)
-    check_choice('scale', scale, tuple(scales)); check_range('seeds', seeds, lo=1, integer=True)
+    check_choice('scale', scale, ('smoke', 'cpu', 'paper') if analysis else tuple(scales)); check_range('seeds', seeds, lo=1, integer=True)
+    if analysis:
+        if methods or episodes or width: raise ValueError("the analysis takes no methods, episodes or width: it analyses the sine and few-shot reproductions' saved models")
+        root = Path(out).resolve()
+        return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, sine_dir=str(root / f'sine-{scale}'), fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'))
     chosen = methods.split(',') if methods else None
     for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
     for k, v in (('episodes', episodes), ('width', width)):
@@ -106,16 +109,20 @@ def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs
     get_device(device)
     extra = _fewshot_params(scale, width, dataset, data_dir) if fewshot else dict(width=width)
     out_dir = Path(out).resolve() / (f'fewshot-{dataset}-{scale}' if fewshot else f'{experiment}-{scale}')
+    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=list(range(seeds)), methods=chosen, episodes=episodes, device=device, **extra)
+
+def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
+    "Execute `nb` with papermill into `out_dir` (also its working folder), with `params` and `out_dir` as parameters."
+    import papermill as pm
     try: out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f"out folder {str(out_dir)!r} cannot be created: {e}") from None
-    params = dict(scale=scale, seeds=list(range(seeds)), methods=chosen, episodes=episodes, device=device, out_dir=str(out_dir), **extra)
-    try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters=params, kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet)
+    try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters={**params, 'out_dir': str(out_dir)}, kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet)
     except pm.PapermillExecutionError as e:
         raise RuntimeError(f"{nb.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} (executed notebook: {out_dir / nb.name})") from None
     return out_dir
 
 @call_parse
-def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1) or 'fewshot' (Table 2)
+def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2) or 'analysis' (Figure 2, on their models)
                    scale:str='cpu', # 'smoke', 'cpu', 'paper' (and 'paper_chunked' for sine)
                    seeds:int=2, # independently meta-trained networks per row
                    out:str='runs', # parent folder of the output
@@ -129,5 +136,5 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1) or 'fe
     "Run a reproduction notebook through papermill and print its results table."
     try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_reproduce: {e}")
-    print((out_dir / 'results.md').read_text())
-    print(f"run folders, executed notebook and figures in {out_dir}")
+    if (out_dir / 'results.md').exists(): print((out_dir / 'results.md').read_text())
+    print(f"executed notebook, figures and tables in {out_dir}")

@@ -101,7 +101,8 @@ def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs
     if analysis:
         if methods or episodes or width: raise ValueError("the analysis takes no methods, episodes or width: it analyses the sine and few-shot reproductions' saved models")
         root = Path(out).resolve()
-        return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, sine_dir=str(root / f'sine-{scale}'), fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'))
+        get_device(device)
+        return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, device=device, sine_dir=str(root / f'sine-{scale}'), fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'))
     chosen = methods.split(',') if methods else None
     for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
     for k, v in (('episodes', episodes), ('width', width)):

@@ -58,6 +58,8 @@ class OuterLoop(Config):
     nonfinite: str = 'stop' # on a non-finite meta-loss or gradient: 'stop' or 'skip' the episode
     checkpoint_every: int = 100 # episodes between checkpoints
     seed: int = 0 # seed of initialisation and data
+    init_from: str | None = None # a finished run folder whose meta-parameters (same names and shapes) start this run
+    freeze: tuple[str, ...] = () # groups kept at their starting values, beside the method's own (e.g. ('init',) for a warm start)
 
     methods = {} # the methods this kind of experiment offers
 
@@ -69,10 +71,11 @@ class OuterLoop(Config):
         for k in GROUP_LR.values(): check_range(k, getattr(self, k), lo=0)
         if self.clip is not None: check_range('clip', self.clip, lo=0)
         check_range('seed', self.seed, lo=0, integer=True)
+        for g in self.freeze: check_choice('freeze entries', g, tuple(self.learner().groups))
 
     def group_lrs(self)->dict:
         "Meta-learning rate of each meta-learned group (fixed and empty groups are left out)."
-        learner, frozen = self.learner(), self.methods[self.method].frozen
+        learner, frozen = self.learner(), self.methods[self.method].frozen + self.freeze
         kinds = {layer_key(k)[0] for k in meta_shapes(learner)}
         return {g: getattr(self, GROUP_LR[g]) for g, ks in learner.groups.items() if g not in frozen and kinds & set(ks)}
 
@@ -180,11 +183,16 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
                quiet:bool=False # no progress bar
               )->dict:
     "Meta-train `exp` into `run_dir`; return the final meta-parameters."
-    run_dir, task = Path(run_dir), exp.task()  # loads any data first, so a missing data set leaves no run folder behind
+    run_dir, task, learner = Path(run_dir), exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
+    start_meta = {k: v for k, v in (load_run(exp.init_from)[1] if exp.init_from else {}).items() if k in meta_shapes(learner)}
+    for k, v in start_meta.items():
+        if tuple(v.shape) != meta_shapes(learner)[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(meta_shapes(learner)[k])}")
     _prepare_run_dir(exp, run_dir, resume)
-    dev, learner, lrs = get_device(device), exp.learner(), exp.group_lrs()
+    dev, lrs = get_device(device), exp.group_lrs()
     g = seed_everything(exp.seed)
     meta = as_leaves(learner.init_meta(g, device=dev))
+    with torch.no_grad():
+        for k, v in start_meta.items(): meta[k].copy_(v)
     groups = param_groups(learner, meta)
     for name, params in groups.items():
         for p in params.values(): p.requires_grad_(name in lrs)
@@ -241,7 +249,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
             if (e + 1) % exp.checkpoint_every == 0 or e + 1 == exp.episodes: checkpoint(e + 1); last_ck = e + 1
     return {k: v.detach() for k, v in meta.items()}
 
-# %% ../nbs/07_meta.ipynb #bb48b430
+# %% ../nbs/07_meta.ipynb #c46b861c
 SCALES = {
     'paper': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500),
     'paper_chunked': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500, schedule='chunked', chunk=1000, pool_size=400),
@@ -262,7 +270,7 @@ def preset(method:str, # a key of METHODS
     check_choice('scale', scale, tuple(SCALES))
     return Experiment(method=method, order=order, seed=seed, **{**SCALES[scale], **overrides})
 
-# %% ../nbs/07_meta.ipynb #4affc8ac
+# %% ../nbs/07_meta.ipynb #c0db4bf5
 def ensure_trained(exp:OuterLoop, run_dir, device='auto', quiet:bool=False)->dict:
     "Meta-parameters of the finished run `exp` in `run_dir`, training or resuming it as needed."
     run_dir = Path(run_dir)

@@ -11,6 +11,7 @@ __all__ = ['LOSSES', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'Gradien
 import dataclasses, functools
 
 import torch
+import torch.utils.checkpoint
 from fastcore.basics import patch
 
 from .core import Config, check_choice, check_range, select_params
@@ -189,40 +190,53 @@ def step_stats(learner, t, fast, delta, yhat, y)->dict:
     return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1) for k, v in delta.items()}}
 
 # %% ../nbs/06_lifetime.ipynb #cd389ec5
+def _run_steps(learner, meta, fast, h, y, steps, trace_fn=None, records=None):
+    "Apply the plastic steps `steps` to `fast`; append trace records."
+    for t in steps:
+        y_t = y[..., t, :, :]
+        delta, yhat = learner.update(meta, fast, h[..., t, :, :], y_t)
+        if trace_fn:
+            with torch.no_grad(): rec = trace_fn(learner, t, fast, delta, yhat, y_t)
+            if rec is not None: records.append({k: v.detach() for k, v in rec.items()})
+        fast = {k: fast[k] + delta[k] for k in fast}
+    return fast
+
 def run_lifetime(learner:Learner, # the learner: network, plastic layers and update rule
                  meta:dict, # meta-parameters (see the learner's `init_meta`)
                  episode:Episode, # the lifetime's data, optionally with leading episode dims
                  trace=False, # False, True (`step_stats`) or a function `(learner, t, fast, delta, yhat, y) -> dict or None`
-                 features:tuple=None # precomputed `lifetime_features`, to share them with the query
+                 features:tuple=None, # precomputed `lifetime_features`, to share them with the query
+                 segment:int=None # keep only every `segment`-th step's state for the backward pass and recompute the rest (bounded memory)
                 ):
     "Run one lifetime from the meta-learned initial weights; return the final fast weights (and the stacked trace)."
     if features is None:
         check_meta(learner, meta)
         episode.check(learner.net.n_in, learner.net.n_out)
         features = lifetime_features(learner, meta, episode)
-    h, lead = features[0], episode.batch_shape
+    h, lead, T = features[0], episode.batch_shape, episode.n_steps
     fast = {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
     trace_fn = step_stats if trace is True else trace
     records = []
-    for t in range(episode.n_steps):
-        y_t = episode.y[..., t, :, :]
-        delta, yhat = learner.update(meta, fast, h[..., t, :, :], y_t)
-        if trace_fn:
-            with torch.no_grad(): rec = trace_fn(learner, t, fast, delta, yhat, y_t)
-            if rec is not None: records.append({k: v.detach() for k, v in rec.items()})
-        fast = {k: fast[k] + delta[k] for k in fast}
+    if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, range(T), trace_fn, records)
+    else:
+        check_range('segment', segment, lo=1, integer=True)
+        if trace_fn: raise ValueError("segment does not combine with trace (a recomputed segment would record its steps twice); trace without segment")
+        keys = list(fast)
+        seg = lambda t0, *vals: tuple(_run_steps(learner, meta, dict(zip(keys, vals)), h, episode.y, range(t0, min(t0 + segment, T))).values())
+        for t0 in range(0, T, segment): fast = dict(zip(keys, torch.utils.checkpoint.checkpoint(seg, t0, *fast.values(), use_reentrant=False)))
     if not trace_fn: return fast
     return fast, {k: torch.stack([r[k] for r in records]) for k in (records[0] if records else {})}
 
 # %% ../nbs/06_lifetime.ipynb #d63ebcc7
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
-                  per_episode:bool=False # return the loss of each episode instead of the mean
+                  per_episode:bool=False, # return the loss of each episode instead of the mean
+                  segment:int=None # recompute the inner loop in segments of this many steps in the backward pass (see `run_lifetime`)
                  )->torch.Tensor:
     "Meta-loss: the task loss on the query set after the whole lifetime, averaged over episodes."
     check_meta(learner, meta)
     episode.check(learner.net.n_in, learner.net.n_out)
     features = lifetime_features(learner, meta, episode)
-    fast = run_lifetime(learner, meta, episode, features=features)
+    fast = run_lifetime(learner, meta, episode, features=features, segment=segment)
     loss = task_loss(learner.net.forward({**meta, **fast}, features[1], learner.n_frozen), episode.yq, learner.loss)
     return loss if per_episode else loss.mean()
 

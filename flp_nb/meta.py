@@ -180,7 +180,8 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
                run_dir, # run folder (created; must not hold another run unless resuming)
                resume:bool=False, # continue the run in `run_dir` from its checkpoint
                device='auto', # 'auto', 'cpu' or 'cuda'
-               quiet:bool=False # no progress bar
+               quiet:bool=False, # no progress bar
+               segment:int=None # recompute the inner loop in segments of this many steps (less memory, same meta-gradients; see `run_lifetime`)
               )->dict:
     "Meta-train `exp` into `run_dir`; return the final meta-parameters."
     run_dir, task, learner = Path(run_dir), exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
@@ -225,7 +226,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
         for e in bar:
             if exp.schedule == 'chunked' and e % exp.chunk == 0:
                 opts = _optimizers(groups, lrs); g.set_state(data_start)
-            loss = lifetime_loss(learner, meta, task.sample(g, n_episodes=exp.meta_batch).to(dev))
+            loss = lifetime_loss(learner, meta, task.sample(g, n_episodes=exp.meta_batch).to(dev), segment=segment)
             for o in opts.values(): o.zero_grad()
             loss.backward()
             bad = _nonfinite_group(loss, {n: groups[n] for n in lrs})
@@ -249,7 +250,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
             if (e + 1) % exp.checkpoint_every == 0 or e + 1 == exp.episodes: checkpoint(e + 1); last_ck = e + 1
     return {k: v.detach() for k, v in meta.items()}
 
-# %% ../nbs/07_meta.ipynb #c46b861c
+# %% ../nbs/07_meta.ipynb #1adbac19
 SCALES = {
     'paper': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500),
     'paper_chunked': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500, schedule='chunked', chunk=1000, pool_size=400),
@@ -270,7 +271,7 @@ def preset(method:str, # a key of METHODS
     check_choice('scale', scale, tuple(SCALES))
     return Experiment(method=method, order=order, seed=seed, **{**SCALES[scale], **overrides})
 
-# %% ../nbs/07_meta.ipynb #c0db4bf5
+# %% ../nbs/07_meta.ipynb #adb6d2d5
 def ensure_trained(exp:OuterLoop, run_dir, device='auto', quiet:bool=False)->dict:
     "Meta-parameters of the finished run `exp` in `run_dir`, training or resuming it as needed."
     run_dir = Path(run_dir)

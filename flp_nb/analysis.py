@@ -147,12 +147,14 @@ def _ablate(learner, meta, name, g):
     return (learner.replace(signal='target') if name == 'target_signal' else learner), m
 
 def feedback_ablations(learner:FLP, meta:dict, episodes:Episode,
-                       ablations:tuple=ABLATIONS, # which to run (see above)
+                       ablations:tuple=None, # which to run (see above; default: all that change something for this learner)
                        seed:int=0 # seed of the random feedback matrices
                       )->list:
     "Rows `{ablation, loss}`: the query loss of the trained model with parts of its feedback replaced."
     if not isinstance(learner, FLP): raise ValueError(f"feedback ablations need an FLP learner, got {type(learner).__name__}")
+    ablations = ablations or tuple(a for a in ABLATIONS if a != 'target_signal' or learner.signal != 'target')
     for a in ablations: check_choice('ablations entry', a, ABLATIONS)
+    if 'target_signal' in ablations and learner.signal == 'target': raise ValueError("'target_signal' changes nothing: this learner already feeds back the target")
     check_meta(learner, meta)
     g, rows = torch.Generator().manual_seed(seed), []
     with torch.no_grad():

@@ -15,7 +15,7 @@ from fastcore.basics import patch
 
 from .core import check_choice, check_range
 from .nets import ConvNet
-from .lifetime import FLP, GradientLearner, Learner, lifetime_features, run_lifetime
+from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, run_lifetime
 from .vision import DATASETS, FewShotStream, FewShotTask, ImageSet, fewshot_indices, gather_episodes, load_images
 from .meta import Method, OuterLoop
 
@@ -95,12 +95,14 @@ def evaluate_fewshot(learner:Learner, # the learner
                     )->dict:
     "Query error (%) of each run after its stream, and the mean error after each step."
     check_range('runs', runs, lo=1, integer=True); check_range('chunk', chunk, lo=1, integer=True)
+    if task.query != 'held_out': raise ValueError(f"evaluation queries must be held out (task.query='held_out'), got {task.query!r}, which can overlap the stream")
+    check_meta(learner, meta)
     dev = next(iter(meta.values())).device
     idx = fewshot_indices(task, images, torch.Generator().manual_seed(seed), runs)
     acc, curves = [], []
     with torch.no_grad():
         for i in range(0, runs, chunk):
-            ep = gather_episodes(idx, images, task.n_out, slice(i, i + chunk)).to(dev)
+            ep = gather_episodes(idx, images, task.n_out, slice(i, i + chunk)).to(dev).check(learner.net.n_in, learner.net.n_out)
             feats = lifetime_features(learner, meta, ep)
             score = lambda fast: _query_accuracy(learner, meta, fast, feats[1], ep.taskq)
             fast, tr = run_lifetime(learner, meta, ep, trace=lambda l, t, fast, delta, yhat, y: {'acc': score(fast)}, features=feats)

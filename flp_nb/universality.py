@@ -41,7 +41,7 @@ def nearest_class_mean(x, labels, xq, width:float, n_classes:int)->torch.Tensor:
 
 def running_average(y:torch.Tensor, rate:float)->torch.Tensor:
     "Exponentially weighted running average of the targets `y [..., n]` after the whole stream, from 0."
-    m = torch.zeros(y.shape[:-1], dtype=y.dtype)
+    m = torch.zeros(y.shape[:-1], dtype=y.dtype, device=y.device)
     for k in range(y.shape[-1]): m = m + rate * (y[..., k] - m)
     return m
 

@@ -38,7 +38,7 @@ class ImageSet:
                 )->torch.Tensor:
         "Images scaled to [0, 1] and normalised, float32."
         c = images.shape[-3]
-        mean, std = (torch.tensor(v, dtype=torch.float32).reshape(c, 1, 1) for v in (self.mean, self.std))
+        mean, std = (torch.tensor(v, dtype=torch.float32, device=images.device).reshape(c, 1, 1) for v in (self.mean, self.std))
         return (images.float() / 255 - mean) / std
 
 def _resize(images:np.ndarray, size:int, chunk:int=2048)->torch.Tensor:
@@ -61,7 +61,9 @@ def _omniglot_npz(path:Path)->np.ndarray:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e: raise _bad_file(path, e) from None
     if a is None: raise ValueError(f"{str(path)!r} has no 'images' array (found {files}); expected the Omniglot archive layout")
     if a.ndim != 4: raise ValueError(f"{str(path)!r}: images must be [characters, drawings, H, W], got shape {list(a.shape)}")
-    return a.astype(np.uint8) * 255
+    if a.dtype == bool or (a.dtype == np.uint8 and a.max() <= 1): return a.astype(np.uint8) * 255
+    if a.dtype == np.uint8: return a
+    raise ValueError(f"{str(path)!r}: images must be bool (True is paper) or uint8, got {a.dtype}")
 
 def _omniglot_folder(folder:Path)->np.ndarray:
     chars = {}
@@ -81,6 +83,10 @@ def _omniglot_folder(folder:Path)->np.ndarray:
                 with Image.open(png) as im: out.append(np.asarray(im.convert('L')))
             except OSError as e: raise _bad_file(png, e) from None
     return np.stack(out).reshape(len(chars), counts.pop(), *out[0].shape)
+
+def _stamp(path:Path)->int:
+    "Latest modification time of a file, or of anything under a folder (the loaders' cache key)."
+    return max([path.stat().st_mtime_ns] + ([p.stat().st_mtime_ns for p in path.rglob('*')] if path.is_dir() else []))
 
 def _omniglot_source(root:Path, split:str)->Path:
     for p in (root / f'images_{split}.npz', root / f'images_{split}', root / 'omniglot-py' / f'images_{split}'):
@@ -104,7 +110,7 @@ def load_omniglot(root, # folder holding the archives or torchvision's layout
     root = Path(root).expanduser()
     if not root.is_dir(): raise FileNotFoundError(f"Omniglot folder {str(root)!r} does not exist")
     path = _omniglot_source(root, split).resolve()
-    return ImageSet(_load_omniglot(path, image_size, path.stat().st_mtime_ns), (0.0,), (1.0,), f'omniglot {split} ({path})')
+    return ImageSet(_load_omniglot(path, image_size, _stamp(path)), (0.0,), (1.0,), f'omniglot {split} ({path})')
 
 # %% ../nbs/02_vision.ipynb #357daf1a
 MINIIMAGENET_SPLITS = ('train', 'val', 'test')
@@ -120,9 +126,9 @@ def _by_class(labels:list, what:str)->list:
         raise ValueError(f"{what}: classes have different numbers of images ({min(counts.values())} to {max(counts.values())}; class {c!r} has {counts[c]})")
     return list(groups.values())
 
-def _mini_csv(root:Path, split:str)->np.ndarray:
+def _mini_csv(root:Path, split:str, size:int)->np.ndarray:
     path = root / f'{split}.csv'
-    with open(path, newline='') as f: rows = list(csv.reader(f))
+    with open(path, newline='') as f: rows = [r for r in csv.reader(f) if r]
     if not rows or [c.strip() for c in rows[0][:2]] != ['filename', 'label']: raise ValueError(f"{str(path)!r} must start with the header 'filename,label'")
     rows = rows[1:]
     if not rows: raise ValueError(f"{str(path)!r} lists no images")
@@ -131,9 +137,8 @@ def _mini_csv(root:Path, split:str)->np.ndarray:
         name = r[0]; p = root / 'images' / name
         if not p.exists(): raise FileNotFoundError(f"{str(path)!r} lists {name!r}, but {str(p)!r} does not exist")
         try:
-            with Image.open(p) as im: imgs.append(np.asarray(im.convert('RGB')))
+            with Image.open(p) as im: imgs.append(_resize(np.asarray(im.convert('RGB')).transpose(2, 0, 1)[None], size)[0].permute(1, 2, 0).numpy())
         except OSError as e: raise _bad_file(p, e) from None
-    if len({a.shape for a in imgs}) > 1: raise ValueError(f"images listed in {str(path)!r} have different sizes; resize them to one size first")
     idx = _by_class([r[1] for r in rows], str(path))
     return np.stack(imgs)[np.array(idx)]
 
@@ -160,7 +165,7 @@ def _mini_source(root:Path, split:str):
 
 @functools.lru_cache(maxsize=4)
 def _load_miniimagenet(kind:str, path:Path, split:str, size:int, mtime:int)->torch.Tensor:
-    a = _mini_csv(path, split) if kind == 'csv' else _mini_pickle(path)
+    a = _mini_csv(path, split, size) if kind == 'csv' else _mini_pickle(path)
     n, k, h, w, c = a.shape
     return _resize(a.reshape(n * k, h, w, c).transpose(0, 3, 1, 2), size).reshape(n, k, c, size, size)
 
@@ -174,7 +179,7 @@ def load_miniimagenet(root, # folder holding images/ and the CSVs, or a cache pi
     root = Path(root).expanduser()
     if not root.is_dir(): raise FileNotFoundError(f"Mini-ImageNet folder {str(root)!r} does not exist")
     kind, path = _mini_source(root, split)
-    return ImageSet(_load_miniimagenet(kind, path.resolve(), split, image_size, path.stat().st_mtime_ns), IMAGENET_MEAN, IMAGENET_STD, f'miniimagenet {split} ({path})')
+    return ImageSet(_load_miniimagenet(kind, path.resolve(), split, image_size, _stamp(path / f'{split}.csv' if kind == 'csv' else path)), IMAGENET_MEAN, IMAGENET_STD, f'miniimagenet {split} ({path})')
 
 # %% ../nbs/02_vision.ipynb #25db15e6
 DATASETS = {'omniglot': (load_omniglot, ('background', 'evaluation'), 1),
@@ -264,7 +269,7 @@ class FewShotTask(Config):
         if images.n_per_class < need: raise ValueError(f"{images.name or 'the image set'} has {images.n_per_class} images per class; query={self.query!r} needs {need}")
 
 # %% ../nbs/02_vision.ipynb #b9b46c42
-def _rand_perm(g, *shape): return torch.rand(shape, generator=g).argsort(-1)
+def _rand_perm(g, *shape): return torch.rand(shape, generator=g).sort(dim=-1, stable=True).indices
 
 def fewshot_indices(task:FewShotTask, images:ImageSet, generator:torch.Generator, n_episodes:int=1)->dict:
     "Which image (class, index) each step and query of `n_episodes` episodes shows, and its label; cheap, so draw all first."
@@ -273,7 +278,8 @@ def fewshot_indices(task:FewShotTask, images:ImageSet, generator:torch.Generator
     E, N, k, nq, n = n_episodes, task.n_way, task.k_shot, task.n_query, images.n_per_class
     cls = _rand_perm(generator, E, images.n_classes)[:, :N]
     label = _rand_perm(generator, E, N)
-    if task.query == 'held_out': shot, qshot = torch.arange(k).expand(E, N, k), torch.arange(n - nq, n).expand(E, N, nq)
+    if task.query == 'held_out':  # the first k images of each class, in random order when i.i.d., and the last n_query
+        shot, qshot = (_rand_perm(generator, E, N, k) if task.order == 'iid' else torch.arange(k).expand(E, N, k)), torch.arange(n - nq, n).expand(E, N, nq)
     else:
         perm = _rand_perm(generator, E, N, n)
         shot = perm[..., :k]

@@ -13,7 +13,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from fastcore.script import call_parse
 
-from .core import as_leaves, check_choice, seed_everything
+from .core import as_leaves, check_choice, seed_everything, tune_malloc
 from .tasks import Episode
 from .lifetime import FLP, lifetime_loss, naive_lifetime
 from .meta import preset
@@ -43,10 +43,10 @@ def _cut(episode:Episode, steps:int)->Episode:
     return episode._replace(x=episode.x[..., :steps, :, :], y=episode.y[..., :steps, :, :], task=episode.task[..., :steps, :])
 
 # %% ../nbs/13_bench.ipynb #209c7c75
-def _step_fn(learner, meta, episode, oracle:bool):
+def _step_fn(learner, meta, episode, oracle:bool, segment=None):
     leaves = as_leaves(meta)
     def step():
-        loss = naive_lifetime(learner, leaves, episode)[1] if oracle else lifetime_loss(learner, leaves, episode)
+        loss = naive_lifetime(learner, leaves, episode)[1] if oracle else lifetime_loss(learner, leaves, episode, segment=segment)
         loss.backward()
         for v in leaves.values(): v.grad = None
     return step
@@ -54,14 +54,17 @@ def _step_fn(learner, meta, episode, oracle:bool):
 def measure(case:str, # one of CASES
             quick:bool=False, # small sizes (about a minute for everything on 2 cores)
             oracle_steps:int=20, # plastic steps of the short episode the oracle and the engine both run
-            reps:int=3 # timed repetitions (median reported)
+            reps:int=3, # timed repetitions (median reported)
+            malloc:bool=True, # apply `tune_malloc` first, as `meta_train` does
+            segment:int=None # segment checkpointing of the engine's inner loop (see `run_lifetime`)
            )->dict:
     "Seconds per meta-training step (full episode; and the short episode, engine and oracle), FLOPs, peak memory of this process."
+    if malloc: tune_malloc()
     learner, meta, episode = _setup(case, quick)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out = {'case': case, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
+    out = {'case': case, 'segment': segment, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
     for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False), ('oracle_short', _cut(episode, oracle_steps), True)):
-        step = _step_fn(learner, meta, ep, oracle)
+        step = _step_fn(learner, meta, ep, oracle, None if oracle else segment)
         step()
         times = []
         for _ in range(reps):
@@ -83,18 +86,18 @@ def bench_table(results:list)->str:
         lines.append(f"| {r['case']} | {r['steps']} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} |")
     return '\n'.join(lines)
 
-def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3)->list:
+def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None)->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     results = []
     for c in cases:
-        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps})))"
+        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment})))"
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if p.returncode: raise RuntimeError(f"benchmark case {c} failed:\n{p.stderr[-2000:]}")
         results.append(json.loads(p.stdout.strip().splitlines()[-1]))
     machine = {'python': platform.python_version(), 'torch': torch.__version__, 'cpu': platform.processor() or platform.machine(),
-               'threads': torch.get_num_threads(), 'quick': quick, 'oracle_steps': oracle_steps, 'reps': reps}
+               'threads': torch.get_num_threads(), 'quick': quick, 'malloc_tuned': malloc, 'oracle_steps': oracle_steps, 'reps': reps}
     (out / 'bench.json').write_text(json.dumps({'machine': machine, 'results': results}, indent=1) + '\n')
     (out / 'bench.md').write_text(bench_table(results) + '\n')
     return results
@@ -104,8 +107,10 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
                quick:bool=False, # small sizes, about a minute on 2 cores
                cases:str=','.join(CASES), # comma-separated cases
                oracle_steps:int=20, # plastic steps of the short episode timed with the oracle
-               reps:int=3): # timed repetitions per measurement
+               reps:int=3, # timed repetitions per measurement
+               default_malloc:bool=False, # measure with glibc's default allocator settings (no `tune_malloc`)
+               segment:int=None): # segment checkpointing of the inner loop, in steps
     "Benchmark meta-training steps against the naive oracle and print the table."
-    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps)
+    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_bench: {e}")
     print(bench_table(results))

@@ -221,9 +221,12 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     else:
         check_range('segment', segment, lo=1, integer=True)
         if trace_fn: raise ValueError("segment does not combine with trace (a recomputed segment would record its steps twice); trace without segment")
-        keys = list(fast)
-        seg = lambda t0, *vals: tuple(_run_steps(learner, meta, dict(zip(keys, vals)), h, episode.y, range(t0, min(t0 + segment, T))).values())
-        for t0 in range(0, T, segment): fast = dict(zip(keys, torch.utils.checkpoint.checkpoint(seg, t0, *fast.values(), use_reentrant=False)))
+        keys, mkeys = list(fast), list(meta)
+        def seg(t0, *vals):  # every tensor is an explicit input, so the reentrant checkpoint keeps nothing else and routes all gradients
+            f, m = dict(zip(keys, vals[:len(keys)])), dict(zip(mkeys, vals[len(keys):-2]))
+            return tuple(_run_steps(learner, m, f, vals[-2], vals[-1], range(t0, min(t0 + segment, T))).values())
+        for t0 in range(0, T, segment):
+            fast = dict(zip(keys, torch.utils.checkpoint.checkpoint(seg, t0, *fast.values(), *meta.values(), h, episode.y, use_reentrant=True)))
     if not trace_fn: return fast
     return fast, {k: torch.stack([r[k] for r in records]) for k in (records[0] if records else {})}
 

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import Config, as_leaves, check_choice, check_range, get_device, layer_key, seed_everything
+from .core import Config, as_leaves, check_choice, check_range, get_device, layer_key, seed_everything, tune_malloc
 from .tasks import SineTask
 from .nets import MLP
 from .lifetime import FLP, GradientLearner, lifetime_loss, meta_shapes, param_groups
@@ -189,6 +189,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
     for k, v in start_meta.items():
         if tuple(v.shape) != meta_shapes(learner)[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(meta_shapes(learner)[k])}")
     _prepare_run_dir(exp, run_dir, resume)
+    tune_malloc()
     dev, lrs = get_device(device), exp.group_lrs()
     g = seed_everything(exp.seed)
     meta = as_leaves(learner.init_meta(g, device=dev))

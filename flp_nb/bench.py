@@ -21,20 +21,21 @@ from .meta import preset
 # %% ../nbs/13_bench.ipynb #511d5422
 CASES = ('sine_flp3', 'sine_gradient3', 'omniglot_flp2')
 
-def _setup(case:str, quick:bool):
-    "Learner, meta-parameters (plastic, so every path runs) and one episode for `case`."
+def _setup(case:str, quick:bool, meta_batch:int=1):
+    "Learner, meta-parameters (plastic, so every path runs) and a batch of `meta_batch` episodes for `case`."
     check_choice('case', case, CASES)
     g = seed_everything(0)
     if case.startswith('sine'):
         exp = preset(case.split('_')[1], 'iid', 'paper', width=64 if quick else 300, steps_per_function=10 if quick else 40)
-        learner, episode = exp.learner(), exp.task().sample(g)
+        learner, episode = exp.learner(), exp.task().sample(g, n_episodes=meta_batch)
     else:
         from flp_nb.fewshot import fewshot_preset
         exp = fewshot_preset('flp2', 'iid', 'paper', data_dir='(synthetic)', **(dict(image_size=48, channels=32) if quick else {}))
         learner, n = exp.learner(), exp.n_way * exp.k_shot
-        label, labelq = torch.randint(exp.n_way, (1, n, 1), generator=g), torch.randint(exp.n_way, (1, n), generator=g)
+        E = meta_batch
+        label, labelq = torch.randint(exp.n_way, (E, n, 1), generator=g), torch.randint(exp.n_way, (E, n), generator=g)
         onehot = lambda l: torch.nn.functional.one_hot(l, exp.n_out).float()
-        episode = Episode(torch.rand(1, n, 1, learner.net.n_in, generator=g), onehot(label), torch.rand(1, n, learner.net.n_in, generator=g), onehot(labelq), label, labelq)
+        episode = Episode(torch.rand(E, n, 1, learner.net.n_in, generator=g), onehot(label), torch.rand(E, n, learner.net.n_in, generator=g), onehot(labelq), label, labelq)
     if isinstance(learner, FLP): learner = learner.replace(alpha_init=1e-8)
     return learner, learner.init_meta(g), episode
 
@@ -56,23 +57,24 @@ def measure(case:str, # one of CASES
             oracle_steps:int=20, # plastic steps of the short episode the oracle and the engine both run
             reps:int=3, # timed repetitions (median reported)
             malloc:bool=True, # apply `tune_malloc` first, as `meta_train` does
-            segment:int=None # segment checkpointing of the engine's inner loop (see `run_lifetime`)
+            segment:int=None, # segment checkpointing of the engine's inner loop (see `run_lifetime`)
+            meta_batch:int=1 # episodes per meta-training step, run as one batched computation
            )->dict:
-    "Seconds per meta-training step (full episode; and the short episode, engine and oracle), FLOPs, peak memory of this process."
+    "Seconds per episode of a meta-training step (full episode; and the short episode, engine and oracle), FLOPs, peak memory of this process."
     if malloc: tune_malloc()
-    learner, meta, episode = _setup(case, quick)
+    learner, meta, episode = _setup(case, quick, meta_batch)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out = {'case': case, 'segment': segment, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
+    out = {'case': case, 'segment': segment, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
     for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False), ('oracle_short', _cut(episode, oracle_steps), True)):
         step = _step_fn(learner, meta, ep, oracle, None if oracle else segment)
         step()
         times = []
         for _ in range(reps):
             t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
-        out[f'{name}_s'] = statistics.median(times)
+        out[f'{name}_s'] = statistics.median(times) / meta_batch
         if name == 'engine':
             with FlopCounterMode(display=False) as fc: step()
-            out['gflop'] = fc.get_total_flops() / 1e9
+            out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
             out['peak_mb'] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     out['gflops'] = out['gflop'] / out['engine_s']
     out['oracle_ratio'] = out['oracle_short_s'] / out['engine_short_s']
@@ -81,18 +83,19 @@ def measure(case:str, # one of CASES
 # %% ../nbs/13_bench.ipynb #af430e1a
 def bench_table(results:list)->str:
     "Markdown table of `measure` results."
-    lines = ['| case | steps | s / episode | GFLOP / episode | GFLOP/s | peak MB | oracle ÷ engine (short episode) |', '|' + ' --- |' * 7]
+    lines = ['| case | meta-batch | steps | s / episode | GFLOP / episode | GFLOP/s | peak MB | oracle ÷ engine (short episode) |', '|' + ' --- |' * 8]
     for r in results:
-        lines.append(f"| {r['case']} | {r['steps']} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} |")
+        lines.append(f"| {r['case']} | {r['meta_batch']} | {r['steps']} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} |")
     return '\n'.join(lines)
 
-def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None)->list:
+def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None,
+              meta_batch:int=1)->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     results = []
     for c in cases:
-        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment})))"
+        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, meta_batch={meta_batch})))"
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if p.returncode: raise RuntimeError(f"benchmark case {c} failed:\n{p.stderr[-2000:]}")
         results.append(json.loads(p.stdout.strip().splitlines()[-1]))
@@ -109,8 +112,9 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
                oracle_steps:int=20, # plastic steps of the short episode timed with the oracle
                reps:int=3, # timed repetitions per measurement
                default_malloc:bool=False, # measure with glibc's default allocator settings (no `tune_malloc`)
-               segment:int=None): # segment checkpointing of the inner loop, in steps
+               segment:int=None, # segment checkpointing of the inner loop, in steps
+               meta_batch:int=1): # episodes per meta-training step (times are per episode)
     "Benchmark meta-training steps against the naive oracle and print the table."
-    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment)
+    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, meta_batch)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_bench: {e}")
     print(bench_table(results))

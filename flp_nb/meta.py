@@ -172,6 +172,19 @@ def _nonfinite_group(loss, groups):
         if any(p.grad is not None and not torch.isfinite(p.grad).all() for p in params.values()): return name
     return None
 
+def _ranks()->tuple:
+    "This process's rank and the world size (0 and 1 unless `torch.distributed` is initialised)."
+    d = torch.distributed
+    return (d.get_rank(), d.get_world_size()) if d.is_available() and d.is_initialized() else (0, 1)
+
+def _all_reduce(loss, meta):
+    "Sum the meta-loss and every meta-gradient over the processes; return the summed loss."
+    for p in meta.values():
+        if p.grad is not None: torch.distributed.all_reduce(p.grad)
+    total = loss.detach().clone()
+    torch.distributed.all_reduce(total)
+    return total
+
 def _optimizers(groups, lrs):
     return {g: torch.optim.Adam(list(groups[g].values()), lr=lr) for g, lr in lrs.items()}
 
@@ -183,12 +196,15 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
                quiet:bool=False, # no progress bar
                segment:int=None # recompute the inner loop in segments of this many steps (less memory, same meta-gradients; see `run_lifetime`)
               )->dict:
-    "Meta-train `exp` into `run_dir`; return the final meta-parameters."
+    "Meta-train `exp` into `run_dir`; return the final meta-parameters. Under `torchrun`, ranks share each meta-batch and rank 0 writes."
+    rank, world = _ranks()
+    if world > exp.meta_batch: raise ValueError(f"{world} processes need meta_batch >= {world} (each runs a share of every meta-batch), got {exp.meta_batch}")
     run_dir, task, learner = Path(run_dir), exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
     start_meta = {k: v for k, v in (load_run(exp.init_from)[1] if exp.init_from else {}).items() if k in meta_shapes(learner)}
     for k, v in start_meta.items():
         if tuple(v.shape) != meta_shapes(learner)[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(meta_shapes(learner)[k])}")
-    _prepare_run_dir(exp, run_dir, resume)
+    if rank == 0: _prepare_run_dir(exp, run_dir, resume)
+    if world > 1: torch.distributed.barrier()
     tune_malloc()
     dev, lrs = get_device(device), exp.group_lrs()
     g = seed_everything(exp.seed)
@@ -213,23 +229,25 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
         start, skipped, seconds = ck['episode'], ck['skipped'], ck['seconds']
         last_ck = start
     rows = [l for l in read_metrics(run_dir) if l['episode'] < start]
-    _atomic_write(metrics_path, lambda p: p.write_text(''.join(json.dumps(r) + '\n' for r in rows)))
+    if rank == 0: _atomic_write(metrics_path, lambda p: p.write_text(''.join(json.dumps(r) + '\n' for r in rows)))
 
     def checkpoint(episode):
         state = {'episode': episode, 'meta': {k: v.detach() for k, v in meta.items()}, 'optimizers': {n: o.state_dict() for n, o in opts.items()},
                  'scheduler': sched.state_dict() if sched else None, 'rng': _rng_states(g), 'data_start': data_start,
                  'skipped': skipped, 'seconds': seconds}
-        _atomic_write(ck_path, lambda p: torch.save(state, p))
+        if rank == 0: _atomic_write(ck_path, lambda p: torch.save(state, p))
 
-    bar = tqdm(range(start, exp.episodes), initial=start, total=exp.episodes, disable=quiet, desc=f'{exp.method} {exp.order}', unit='ep')
-    recent, t0 = [], time.perf_counter()
-    with open(metrics_path, 'a') as log:
+    bar = tqdm(range(start, exp.episodes), initial=start, total=exp.episodes, disable=quiet or rank > 0, desc=f'{exp.method} {exp.order}', unit='ep')
+    recent, t0, share = [], time.perf_counter(), slice(rank * exp.meta_batch // world, (rank + 1) * exp.meta_batch // world)
+    with open(metrics_path if rank == 0 else os.devnull, 'a') as log:
         for e in bar:
             if exp.schedule == 'chunked' and e % exp.chunk == 0:
                 opts = _optimizers(groups, lrs); g.set_state(data_start)
-            loss = lifetime_loss(learner, meta, task.sample(g, n_episodes=exp.meta_batch).to(dev), segment=segment)
+            episodes = task.sample(g, n_episodes=exp.meta_batch).select(share).to(dev)  # every rank draws the same meta-batch and runs its share
+            loss = lifetime_loss(learner, meta, episodes, per_episode=True, segment=segment).sum() / exp.meta_batch
             for o in opts.values(): o.zero_grad()
             loss.backward()
+            if world > 1: loss = _all_reduce(loss, meta)
             bad = _nonfinite_group(loss, {n: groups[n] for n in lrs})
             if bad and exp.nonfinite == 'stop':
                 raise FloatingPointError(f"non-finite {bad if bad == 'meta-loss' else bad + ' meta-gradient'} at episode {e} of {str(run_dir)!r}; "
@@ -251,7 +269,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
             if (e + 1) % exp.checkpoint_every == 0 or e + 1 == exp.episodes: checkpoint(e + 1); last_ck = e + 1
     return {k: v.detach() for k, v in meta.items()}
 
-# %% ../nbs/07_meta.ipynb #1adbac19
+# %% ../nbs/07_meta.ipynb #814a972c
 SCALES = {
     'paper': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500),
     'paper_chunked': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500, schedule='chunked', chunk=1000, pool_size=400),
@@ -272,7 +290,7 @@ def preset(method:str, # a key of METHODS
     check_choice('scale', scale, tuple(SCALES))
     return Experiment(method=method, order=order, seed=seed, **{**SCALES[scale], **overrides})
 
-# %% ../nbs/07_meta.ipynb #adb6d2d5
+# %% ../nbs/07_meta.ipynb #95b1ebdb
 def ensure_trained(exp:OuterLoop, run_dir, device='auto', quiet:bool=False)->dict:
     "Meta-parameters of the finished run `exp` in `run_dir`, training or resuming it as needed."
     run_dir = Path(run_dir)

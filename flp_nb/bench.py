@@ -13,7 +13,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from fastcore.script import call_parse
 
-from .core import as_leaves, check_choice, seed_everything, tune_malloc
+from .core import as_leaves, check_choice, get_device, params_to, seed_everything, tune_malloc
 from .tasks import Episode
 from .lifetime import FLP, lifetime_loss, naive_lifetime
 from .meta import preset
@@ -58,24 +58,30 @@ def measure(case:str, # one of CASES
             reps:int=3, # timed repetitions (median reported)
             malloc:bool=True, # apply `tune_malloc` first, as `meta_train` does
             segment:int=None, # segment checkpointing of the engine's inner loop (see `run_lifetime`)
-            meta_batch:int=1 # episodes per meta-training step, run as one batched computation
+            meta_batch:int=1, # episodes per meta-training step, run as one batched computation
+            device:str='cpu' # 'cpu' or 'cuda' (GPU peak memory from the CUDA allocator)
            )->dict:
     "Seconds per episode of a meta-training step (full episode; and the short episode, engine and oracle), FLOPs, peak memory of this process."
     if malloc: tune_malloc()
+    dev = get_device(device)
     learner, meta, episode = _setup(case, quick, meta_batch)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out = {'case': case, 'segment': segment, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
+    meta, episode = params_to(meta, dev), episode.to(dev)
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
+    before = torch.cuda.memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    out = {'case': case, 'device': str(dev), 'segment': segment, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
     for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False), ('oracle_short', _cut(episode, oracle_steps), True)):
         step = _step_fn(learner, meta, ep, oracle, None if oracle else segment)
         step()
         times = []
         for _ in range(reps):
-            t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
+            sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
         out[f'{name}_s'] = statistics.median(times) / meta_batch
         if name == 'engine':
             with FlopCounterMode(display=False) as fc: step()
             out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
-            out['peak_mb'] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+            peak = torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            out['peak_mb'] = (peak - before) / 2 ** 20
     out['gflops'] = out['gflop'] / out['engine_s']
     out['oracle_ratio'] = out['oracle_short_s'] / out['engine_short_s']
     return out
@@ -89,13 +95,14 @@ def bench_table(results:list)->str:
     return '\n'.join(lines)
 
 def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None,
-              meta_batch:int=1)->list:
+              meta_batch:int=1, device:str='cpu')->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
+    get_device(device)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     results = []
     for c in cases:
-        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, meta_batch={meta_batch})))"
+        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, meta_batch={meta_batch}, device={device!r})))"
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if p.returncode: raise RuntimeError(f"benchmark case {c} failed:\n{p.stderr[-2000:]}")
         results.append(json.loads(p.stdout.strip().splitlines()[-1]))
@@ -113,8 +120,9 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
                reps:int=3, # timed repetitions per measurement
                default_malloc:bool=False, # measure with glibc's default allocator settings (no `tune_malloc`)
                segment:int=None, # segment checkpointing of the inner loop, in steps
-               meta_batch:int=1): # episodes per meta-training step (times are per episode)
+               meta_batch:int=1, # episodes per meta-training step (times are per episode)
+               device:str='cpu'): # 'cpu' or 'cuda'
     "Benchmark meta-training steps against the naive oracle and print the table."
-    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, meta_batch)
+    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, meta_batch, device)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_bench: {e}")
     print(bench_table(results))

@@ -21,12 +21,12 @@ from .meta import preset
 # %% ../nbs/13_bench.ipynb #511d5422
 CASES = ('sine_flp3', 'sine_gradient3', 'omniglot_flp2')
 
-def _setup(case:str, quick:bool, meta_batch:int=1):
+def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None):
     "Learner, meta-parameters (plastic, so every path runs) and a batch of `meta_batch` episodes for `case`."
     check_choice('case', case, CASES)
     g = seed_everything(0)
     if case.startswith('sine'):
-        exp = preset(case.split('_')[1], 'iid', 'paper', width=64 if quick else 300, steps_per_function=10 if quick else 40)
+        exp = preset(case.split('_')[1], 'iid', 'paper', width=64 if quick else 300, steps_per_function=steps_per_function or (10 if quick else 40))
         learner, episode = exp.learner(), exp.task().sample(g, n_episodes=meta_batch)
     else:
         from flp_nb.fewshot import fewshot_preset
@@ -59,12 +59,13 @@ def measure(case:str, # one of CASES
             malloc:bool=True, # apply `tune_malloc` first, as `meta_train` does
             segment:int=None, # segment checkpointing of the engine's inner loop (see `run_lifetime`)
             meta_batch:int=1, # episodes per meta-training step, run as one batched computation
-            device:str='cpu' # 'cpu' or 'cuda' (GPU peak memory from the CUDA allocator)
+            device:str='cpu', # 'cpu' or 'cuda' (GPU peak memory from the CUDA allocator)
+            steps_per_function:int=None # sine cases: plastic steps per function (lifetime = 10 times this; default 40, quick 10)
            )->dict:
     "Seconds per episode of a meta-training step (full episode; and the short episode, engine and oracle), FLOPs, peak memory of this process."
     if malloc: tune_malloc()
     dev = get_device(device)
-    learner, meta, episode = _setup(case, quick, meta_batch)
+    learner, meta, episode = _setup(case, quick, meta_batch, steps_per_function)
     meta, episode = params_to(meta, dev), episode.to(dev)
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
@@ -95,14 +96,14 @@ def bench_table(results:list)->str:
     return '\n'.join(lines)
 
 def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None,
-              meta_batch:int=1, device:str='cpu')->list:
+              meta_batch:int=1, device:str='cpu', steps_per_function:int=None)->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
     get_device(device)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     results = []
     for c in cases:
-        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, meta_batch={meta_batch}, device={device!r})))"
+        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, meta_batch={meta_batch}, device={device!r}, steps_per_function={steps_per_function})))"
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if p.returncode: raise RuntimeError(f"benchmark case {c} failed:\n{p.stderr[-2000:]}")
         results.append(json.loads(p.stdout.strip().splitlines()[-1]))
@@ -121,8 +122,9 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
                default_malloc:bool=False, # measure with glibc's default allocator settings (no `tune_malloc`)
                segment:int=None, # segment checkpointing of the inner loop, in steps
                meta_batch:int=1, # episodes per meta-training step (times are per episode)
-               device:str='cpu'): # 'cpu' or 'cuda'
+               device:str='cpu', # 'cpu' or 'cuda'
+               steps_per_function:int=None): # sine cases: plastic steps per function (the lifetime is 10 times this)
     "Benchmark meta-training steps against the naive oracle and print the table."
-    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, meta_batch, device)
+    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, meta_batch, device, steps_per_function)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_bench: {e}")
     print(bench_table(results))

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import Config, as_leaves, check_choice, check_range, get_device, layer_key, seed_everything, tune_malloc
+from .core import Config, _decode, as_leaves, check_choice, check_range, get_device, layer_key, seed_everything, tune_malloc
 from .tasks import SineTask
 from .nets import MLP
 from .lifetime import FLP, GradientLearner, lifetime_loss, meta_shapes, param_groups
@@ -145,11 +145,8 @@ def _set_rng_states(g:torch.Generator, s:dict):
 def experiment_from_json(path)->OuterLoop:
     "The experiment saved in `path` (a `config.json`), of whichever experiment class its fields belong to."
     from flp_nb.fewshot import FewShotExperiment
-    kinds, errors = (Experiment, FewShotExperiment), []
-    for kind in kinds:
-        try: return kind.from_json(path)
-        except ValueError as e: errors.append(str(e))
-    raise ValueError(f"{str(path)!r} is not a config of any experiment kind: " + '; '.join(errors))
+    try: return _decode(Experiment | FewShotExperiment, json.loads(Path(path).read_text()))
+    except ValueError as e: raise ValueError(f"{str(path)!r} is not a config of any experiment kind: {e}") from None
 
 def load_run(run_dir, # a run folder written by `meta_train`
              device='cpu')->tuple:

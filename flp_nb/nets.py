@@ -58,6 +58,15 @@ def init(self:MLP, generator:torch.Generator, # source of randomness
     return p
 
 # %% ../nbs/05_nets.ipynb #ad443840
+def _check_span(net, h, start, stop)->int:
+    "Check `start`, `stop` and the activity `h` entering layer `start + 1`; return `stop` (default: the output)."
+    L = net.n_layers
+    stop = L if stop is None else stop
+    check_range('start', start, 0, L, integer=True)
+    check_range('stop', stop, start, L, integer=True)
+    check_shape('h', h, (net.sizes[start],))
+    return stop
+
 def _layer(W, b, h, last):
     z = h @ W.mT + b.unsqueeze(-2) if b.dim() > 1 else h @ W.mT + b
     return z if last else torch.relu(z)
@@ -69,11 +78,7 @@ def activations(self:MLP, params:dict, # parameters, some possibly with leading 
                 stop:int=None # index of the last activity to compute (default: the output)
                )->list:
     "Activities `[h_start, ..., h_stop]`; ReLU after every layer but the network's last."
-    L = self.n_layers
-    stop = L if stop is None else stop
-    check_range('start', start, 0, L, integer=True)
-    check_range('stop', stop, start, L, integer=True)
-    check_shape('h', h, (self.sizes[start],))
+    L, stop = self.n_layers, _check_span(self, h, start, stop)
     acts = [h]
     for l in range(start + 1, stop + 1): acts.append(_layer(params[f'W{l}'], params[f'b{l}'], acts[-1], l == L))
     return acts
@@ -150,11 +155,7 @@ def init(self:ConvNet, generator:torch.Generator, dtype=torch.float32, device='c
 @patch
 def activations(self:ConvNet, params:dict, h:torch.Tensor, start:int=0, stop:int=None)->list:
     "Flattened activities `[h_start, ..., h_stop]`; ReLU after every layer but the last."
-    L, n_conv = self.n_layers, len(self.strides)
-    stop = L if stop is None else stop
-    check_range('start', start, 0, L, integer=True)
-    check_range('stop', stop, start, L, integer=True)
-    check_shape('h', h, (self.sizes[start],))
+    L, n_conv, stop = self.n_layers, len(self.strides), _check_span(self, h, start, stop)
     shapes, acts = (self.in_shape,) + self.maps, [h]
     for l in range(start + 1, stop + 1):
         W, b, x = params[f'W{l}'], params[f'b{l}'], acts[-1]

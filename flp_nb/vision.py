@@ -88,6 +88,14 @@ def _stamp(path:Path)->int:
     "Latest modification time of a file, or of anything under a folder (the loaders' cache key)."
     return max([path.stat().st_mtime_ns] + ([p.stat().st_mtime_ns for p in path.rglob('*')] if path.is_dir() else []))
 
+def _loader_root(what:str, root, split:str, splits:tuple, image_size:int)->Path:
+    "Check a loader's arguments; the data folder, which must exist."
+    check_choice('split', split, splits)
+    check_range('image_size', image_size, lo=1, integer=True)
+    root = Path(root).expanduser()
+    if not root.is_dir(): raise FileNotFoundError(f"{what} folder {str(root)!r} does not exist")
+    return root
+
 def _omniglot_source(root:Path, split:str)->Path:
     for p in (root / f'images_{split}.npz', root / f'images_{split}', root / 'omniglot-py' / f'images_{split}'):
         if p.exists(): return p
@@ -105,11 +113,7 @@ def load_omniglot(root, # folder holding the archives or torchvision's layout
                   image_size:int=84 # side of the resized images
                  )->ImageSet:
     "One Omniglot split as an `ImageSet` of `[characters, 20, 1, size, size]` (cached per process)."
-    check_choice('split', split, OMNIGLOT_SPLITS)
-    check_range('image_size', image_size, lo=1, integer=True)
-    root = Path(root).expanduser()
-    if not root.is_dir(): raise FileNotFoundError(f"Omniglot folder {str(root)!r} does not exist")
-    path = _omniglot_source(root, split).resolve()
+    path = _omniglot_source(_loader_root('Omniglot', root, split, OMNIGLOT_SPLITS, image_size), split).resolve()
     return ImageSet(_load_omniglot(path, image_size, _stamp(path)), (0.0,), (1.0,), f'omniglot {split} ({path})')
 
 # %% ../nbs/02_vision.ipynb #357daf1a
@@ -174,11 +178,7 @@ def load_miniimagenet(root, # folder holding images/ and the CSVs, or a cache pi
                       image_size:int=84 # side of the resized images
                      )->ImageSet:
     "One Mini-ImageNet split as an `ImageSet` of `[classes, images, 3, size, size]` (cached per process)."
-    check_choice('split', split, MINIIMAGENET_SPLITS)
-    check_range('image_size', image_size, lo=1, integer=True)
-    root = Path(root).expanduser()
-    if not root.is_dir(): raise FileNotFoundError(f"Mini-ImageNet folder {str(root)!r} does not exist")
-    kind, path = _mini_source(root, split)
+    kind, path = _mini_source(_loader_root('Mini-ImageNet', root, split, MINIIMAGENET_SPLITS, image_size), split)
     return ImageSet(_load_miniimagenet(kind, path.resolve(), split, image_size, _stamp(path / f'{split}.csv' if kind == 'csv' else path)), IMAGENET_MEAN, IMAGENET_STD, f'miniimagenet {split} ({path})')
 
 # %% ../nbs/02_vision.ipynb #25db15e6

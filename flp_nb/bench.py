@@ -44,10 +44,10 @@ def _cut(episode:Episode, steps:int)->Episode:
     return episode._replace(x=episode.x[..., :steps, :, :], y=episode.y[..., :steps, :, :], task=episode.task[..., :steps, :])
 
 # %% ../nbs/13_bench.ipynb #209c7c75
-def _step_fn(learner, meta, episode, oracle:bool, segment=None):
+def _step_fn(learner, meta, episode, oracle:bool, segment=None, compiled=False):
     leaves = as_leaves(meta)
     def step():
-        loss = naive_lifetime(learner, leaves, episode)[1] if oracle else lifetime_loss(learner, leaves, episode, segment=segment)
+        loss = naive_lifetime(learner, leaves, episode)[1] if oracle else lifetime_loss(learner, leaves, episode, segment=segment, compiled=compiled)
         loss.backward()
         for v in leaves.values(): v.grad = None
     return step
@@ -58,6 +58,7 @@ def measure(case:str, # one of CASES
             reps:int=3, # timed repetitions (median reported)
             malloc:bool=True, # apply `tune_malloc` first, as `meta_train` does
             segment:int=None, # segment checkpointing of the engine's inner loop (see `run_lifetime`)
+            compiled:bool=False, # the engine's steps through `torch.compile` (compiled during the warm-up, which is not timed)
             meta_batch:int=1, # episodes per meta-training step, run as one batched computation
             device:str='cpu', # 'cpu' or 'cuda' (GPU peak memory from the CUDA allocator)
             steps_per_function:int=None # sine cases: plastic steps per function (lifetime = 10 times this; default 40, quick 10)
@@ -70,19 +71,19 @@ def measure(case:str, # one of CASES
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     before = torch.cuda.memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    out = {'case': case, 'device': str(dev), 'segment': segment, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
+    out = {'case': case, 'device': str(dev), 'segment': segment, 'compiled': compiled, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
     for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False), ('oracle_short', _cut(episode, oracle_steps), True)):
-        step = _step_fn(learner, meta, ep, oracle, None if oracle else segment)
+        step = _step_fn(learner, meta, ep, oracle, None if oracle else segment, compiled and not oracle)
         step()
         times = []
         for _ in range(reps):
             sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
         out[f'{name}_s'] = statistics.median(times) / meta_batch
         if name == 'engine':
-            with FlopCounterMode(display=False) as fc: step()
-            out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
             peak = torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             out['peak_mb'] = (peak - before) / 2 ** 20
+            with FlopCounterMode(display=False) as fc: _step_fn(learner, meta, ep, False, segment)()  # counted on eager steps
+            out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
     out['gflops'] = out['gflop'] / out['engine_s']
     out['oracle_ratio'] = out['oracle_short_s'] / out['engine_short_s']
     return out
@@ -90,12 +91,13 @@ def measure(case:str, # one of CASES
 # %% ../nbs/13_bench.ipynb #af430e1a
 def bench_table(results:list)->str:
     "Markdown table of `measure` results."
-    lines = ['| case | meta-batch | steps | s / episode | GFLOP / episode | GFLOP/s | peak MB | oracle ÷ engine (short episode) |', '|' + ' --- |' * 8]
+    lines = ['| case | device | options | meta-batch | steps | s / episode | GFLOP / episode | GFLOP/s | peak MB | oracle ÷ engine (short episode) |', '|' + ' --- |' * 10]
     for r in results:
-        lines.append(f"| {r['case']} | {r['meta_batch']} | {r['steps']} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} |")
+        opts = ', '.join([f"segment {r['segment']}"] * (r['segment'] is not None) + ['compiled'] * bool(r.get('compiled'))) or '—'
+        lines.append(f"| {r['case']} | {r['device']} | {opts} | {r['meta_batch']} | {r['steps']} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} |")
     return '\n'.join(lines)
 
-def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None,
+def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None, compiled:bool=False,
               meta_batch:int=1, device:str='cpu', steps_per_function:int=None)->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
@@ -103,7 +105,7 @@ def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     results = []
     for c in cases:
-        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, meta_batch={meta_batch}, device={device!r}, steps_per_function={steps_per_function})))"
+        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, compiled={compiled}, meta_batch={meta_batch}, device={device!r}, steps_per_function={steps_per_function})))"
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if p.returncode: raise RuntimeError(f"benchmark case {c} failed:\n{p.stderr[-2000:]}")
         results.append(json.loads(p.stdout.strip().splitlines()[-1]))
@@ -121,10 +123,11 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
                reps:int=3, # timed repetitions per measurement
                default_malloc:bool=False, # measure with glibc's default allocator settings (no `tune_malloc`)
                segment:int=None, # segment checkpointing of the inner loop, in steps
+               compiled:bool=False, # compile each step's update with torch.compile
                meta_batch:int=1, # episodes per meta-training step (times are per episode)
                device:str='cpu', # 'cpu' or 'cuda'
                steps_per_function:int=None): # sine cases: plastic steps per function (the lifetime is 10 times this)
     "Benchmark meta-training steps against the naive oracle and print the table."
-    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, meta_batch, device, steps_per_function)
+    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, compiled, meta_batch, device, steps_per_function)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_bench: {e}")
     print(bench_table(results))

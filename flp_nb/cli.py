@@ -76,6 +76,7 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
                resume:bool=False, # continue the run in run_dir
                device:str='auto', # 'auto', 'cpu' or 'cuda'
                segment:int=None, # segment checkpointing of the inner loop, in steps
+               compiled:bool=False, # compile each step's update with torch.compile
                quiet:bool=False): # no progress bar
     "Meta-train the experiment in `config` into `run_dir`; under torchrun, one process per rank."
     from flp_nb.meta import experiment_from_json, meta_train
@@ -86,7 +87,7 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
             dev = get_device(device)
             if dev.type == 'cuda': device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"; torch.cuda.set_device(device)
             torch.distributed.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
-        meta_train(exp, run_dir, resume=resume, device=device, quiet=quiet, segment=segment)
+        meta_train(exp, run_dir, resume=resume, device=device, quiet=quiet, segment=segment, compiled=compiled)
     except (ValueError, FloatingPointError, FileNotFoundError) as e: raise SystemExit(f"flp_train: {e}")
     finally:
         if world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()

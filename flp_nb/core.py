@@ -171,4 +171,7 @@ class Config:
 
     def replace(self, **kwargs):
         "A copy with some fields changed, validated again."
+        names = [f.name for f in dataclasses.fields(self)]
+        bad = [k for k in kwargs if k not in names]
+        if bad: raise ValueError(f"{type(self).__name__} has no field {bad[0]!r}; its fields are {', '.join(names)}")
         return dataclasses.replace(self, **kwargs)

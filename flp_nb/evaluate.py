@@ -16,7 +16,7 @@ from fastcore.basics import patch
 
 from .core import check_range
 from .tasks import SineTask
-from .lifetime import Learner, lifetime_features, run_lifetime
+from .lifetime import Learner, check_meta, lifetime_features, run_lifetime
 from .meta import METHODS, Experiment, load_run, read_metrics
 
 # %% ../nbs/08_evaluate.ipynb #4ddac8cf
@@ -43,9 +43,10 @@ def evaluate_sine(learner:Learner, # the learner
                   task:SineTask, # the task (its order sets i.i.d. or continual)
                   runs:int=50, # evaluation lifetimes
                   seed:int=103450, # evaluation seed (the authors' default)
-                  chunk:int=10 # lifetimes per batched computation
+                  chunk:int=None # lifetimes per batched computation (default: 4,000 steps' worth, 10 lifetimes at 400 steps)
                  )->dict:
     "Query MSE of each run after its full stream, and the mean learning curve on functions seen so far."
+    chunk = chunk or max(1, 4000 // task.n_steps)
     check_range('runs', runs, lo=1, integer=True); check_range('chunk', chunk, lo=1, integer=True)
     dev = next(iter(meta.values())).device
     episodes = task.sample(torch.Generator().manual_seed(seed), n_episodes=runs).to(dev)
@@ -69,19 +70,25 @@ def evaluate(self:Experiment, meta:dict, runs:int=50, seed:int=103450)->dict:
 def evaluate_run(run_dir, # a finished meta_train run folder
                  runs:int=None, # evaluation lifetimes (default: the protocol's)
                  seed:int=None, # evaluation seed (default: the protocol's)
-                 device='cpu')->dict:
-    "Evaluate the run in `run_dir` with its experiment's protocol (cached in its `eval.json` for the same runs and seed)."
-    run_dir = Path(run_dir)
+                 device='cpu',
+                 overrides:dict=None # experiment fields to change for evaluation, e.g. a longer lifetime: `{'steps_per_function': 160}` or `{'n_way': 20}`
+                )->dict:
+    "Evaluate the run in `run_dir` with its experiment's protocol (cached in `eval.json`, or `eval-<overrides>.json`, for the same runs and seed)."
+    run_dir, overrides = Path(run_dir), overrides or {}
     exp, meta, episode = load_run(run_dir, device=device)
-    cache = run_dir / 'eval.json'
-    key = {'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL}
+    trained, exp = exp.lifetime_steps, exp.replace(**overrides)
+    try: check_meta(exp.learner(), meta)
+    except ValueError as e: raise ValueError(f"overrides {overrides} change the network the run in {run_dir} was trained with: {e}") from None
+    cache = run_dir / ('eval' + ''.join(f'-{k}={v}' for k, v in sorted(overrides.items())) + '.json')
+    key = {'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **({'overrides': overrides} if overrides else {})}
     if cache.exists() and (saved := json.loads(cache.read_text())).get('key') == key: return saved
     opts = {k: v for k, v in (('runs', runs), ('seed', seed)) if v is not None}
-    res = {'key': key, 'method': exp.method, 'order': exp.order, 'seed': exp.seed, **exp.evaluate(meta, **opts)}
+    res = {'key': key, 'method': exp.method, 'order': exp.order, 'seed': exp.seed, 'lifetime_steps': exp.lifetime_steps, 'trained_steps': trained,
+           **exp.evaluate(meta, **opts)}
     cache.write_text(json.dumps(res) + '\n')
     return res
 
-# %% ../nbs/08_evaluate.ipynb #a45b2a95
+# %% ../nbs/08_evaluate.ipynb #651a8995
 PAPER_TABLE1 = {('feature_reuse', 'iid'): (0.050, 7e-3), ('feature_reuse', 'continual'): (0.035, 3e-3),
                 ('flp2', 'iid'): (0.00093, 3e-5), ('flp2', 'continual'): (0.0016, 6e-5),
                 ('flp3', 'iid'): (0.00051, 8e-5), ('flp3', 'continual'): (0.0068, 2e-3),
@@ -95,7 +102,7 @@ def mean_se(values)->tuple:
     m = sum(values) / n
     return m, (math.sqrt(sum((v - m) ** 2 for v in values) / (n - 1) / n) if n > 1 else None)
 
-# %% ../nbs/08_evaluate.ipynb #651a8995
+# %% ../nbs/08_evaluate.ipynb #d61c4ebe
 def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + (f' ({se:.1g})' if se is not None else '')
 
 def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
@@ -124,7 +131,7 @@ def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
         lines.append(f'| {table[m].label} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines), summary
 
-# %% ../nbs/08_evaluate.ipynb #bec8119f
+# %% ../nbs/08_evaluate.ipynb #95720507
 def plot_meta_curves(run_dirs:dict, # label -> run folder
                      ax=None, window:int=50, ylabel:str='meta-loss (query MSE)'):
     "Meta-training loss of each run, smoothed over `window` episodes, on a log scale."

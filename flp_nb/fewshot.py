@@ -80,6 +80,11 @@ class FewShotExperiment(OuterLoop):
         "The meta-training episode source (loads the data)."
         return FewShotStream(self.task_config(), self.images())
 
+    @property
+    def lifetime_steps(self)->int:
+        "Plastic steps in one lifetime: one image per step."
+        return self.n_way * self.k_shot
+
 # %% ../nbs/12_fewshot.ipynb #841248d8
 def _query_accuracy(learner, meta, fast, hq, labels):
     "Fraction of each episode's query images classified right `[E]`."
@@ -91,9 +96,10 @@ def evaluate_fewshot(learner:Learner, # the learner
                      images:ImageSet, # evaluation classes
                      runs:int=500, # evaluation lifetimes
                      seed:int=222, # evaluation seed (the authors')
-                     chunk:int=50 # lifetimes per batched computation
+                     chunk:int=None # lifetimes per batched computation (default: 2,500 images' worth, 50 lifetimes at 5-way 5-shot)
                     )->dict:
     "Query error (%) of each run after its stream, and the mean error after each step."
+    chunk = chunk or max(1, 2500 // (task.n_way * (task.k_shot + task.n_query)))
     check_range('runs', runs, lo=1, integer=True); check_range('chunk', chunk, lo=1, integer=True)
     if task.query != 'held_out': raise ValueError(f"evaluation queries must be held out (task.query='held_out'), got {task.query!r}, which can overlap the stream")
     check_meta(learner, meta)

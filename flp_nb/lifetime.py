@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['LOSSES', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'GradientLearner', 'param_groups', 'meta_shapes',
-           'check_meta', 'lifetime_features', 'step_stats', 'run_lifetime', 'lifetime_loss', 'predict',
-           'naive_lifetime']
+           'check_meta', 'lifetime_features', 'step_stats', 'compiled_update', 'run_lifetime', 'lifetime_loss',
+           'predict', 'naive_lifetime']
 
 # %% ../nbs/06_lifetime.ipynb #ae552d28
 import dataclasses, functools
@@ -190,11 +190,16 @@ def step_stats(learner, t, fast, delta, yhat, y)->dict:
     return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1) for k, v in delta.items()}}
 
 # %% ../nbs/06_lifetime.ipynb #cd389ec5
-def _run_steps(learner, meta, fast, h, y, steps, trace_fn=None, records=None):
-    "Apply the plastic steps `steps` to `fast`; append trace records."
-    for t in steps:
-        y_t = y[..., t, :, :]
-        delta, yhat = learner.update(meta, fast, h[..., t, :, :], y_t)
+@functools.lru_cache(maxsize=None)
+def compiled_update(learner:Learner):
+    "The learner's `update` compiled with `torch.compile` (once per learner; new shapes recompile)."
+    return torch.compile(learner.update)
+
+def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, compiled=False):
+    "Apply the plastic steps of `h`, `y` `[*E, S, n, d]` (steps `t0`, `t0 + 1`, ...) to `fast`; append trace records."
+    update = compiled_update(learner) if compiled else learner.update
+    for t, (h_t, y_t) in enumerate(zip(h.unbind(-3), y.unbind(-3)), t0):  # unbind, not h[..., t, :, :]: one gradient buffer for all steps, not one per step
+        delta, yhat = update(meta, fast, h_t, y_t)
         if trace_fn:
             with torch.no_grad(): rec = trace_fn(learner, t, fast, delta, yhat, y_t)
             if rec is not None: records.append({k: v.detach() for k, v in rec.items()})
@@ -206,7 +211,8 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
                  episode:Episode, # the lifetime's data, optionally with leading episode dims
                  trace=False, # False, True (`step_stats`) or a function `(learner, t, fast, delta, yhat, y) -> dict or None`
                  features:tuple=None, # precomputed `lifetime_features`, to share them with the query
-                 segment:int=None # keep only every `segment`-th step's state for the backward pass and recompute the rest (bounded memory)
+                 segment:int=None, # keep only every `segment`-th step's state for the backward pass and recompute the rest (bounded memory)
+                 compiled:bool=False # run each step's update through `torch.compile` (see `compiled_update`)
                 ):
     "Run one lifetime from the meta-learned initial weights; return the final fast weights (and the stacked trace)."
     if features is None:
@@ -217,29 +223,30 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     fast = {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
     trace_fn = step_stats if trace is True else trace
     records = []
-    if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, range(T), trace_fn, records)
+    if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
     else:
         check_range('segment', segment, lo=1, integer=True)
         if trace_fn: raise ValueError("segment does not combine with trace (a recomputed segment would record its steps twice); trace without segment")
         keys, mkeys = list(fast), list(meta)
-        def seg(t0, *vals):  # every tensor is an explicit input, so the reentrant checkpoint keeps nothing else and routes all gradients
+        def seg(*vals):  # every tensor is an explicit input, so the reentrant checkpoint keeps nothing else and routes all gradients
             f, m = dict(zip(keys, vals[:len(keys)])), dict(zip(mkeys, vals[len(keys):-2]))
-            return tuple(_run_steps(learner, m, f, vals[-2], vals[-1], range(t0, min(t0 + segment, T))).values())
-        for t0 in range(0, T, segment):
-            fast = dict(zip(keys, torch.utils.checkpoint.checkpoint(seg, t0, *fast.values(), *meta.values(), h, episode.y, use_reentrant=True)))
+            return tuple(_run_steps(learner, m, f, vals[-2], vals[-1], compiled=compiled).values())
+        for h_s, y_s in zip(h.split(segment, -3), episode.y.split(segment, -3)):  # split once: one gradient buffer for h, not one per segment
+            fast = dict(zip(keys, torch.utils.checkpoint.checkpoint(seg, *fast.values(), *meta.values(), h_s, y_s, use_reentrant=True)))
     if not trace_fn: return fast
     return fast, {k: torch.stack([r[k] for r in records]) for k in (records[0] if records else {})}
 
 # %% ../nbs/06_lifetime.ipynb #d63ebcc7
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
                   per_episode:bool=False, # return the loss of each episode instead of the mean
-                  segment:int=None # recompute the inner loop in segments of this many steps in the backward pass (see `run_lifetime`)
+                  segment:int=None, # recompute the inner loop in segments of this many steps in the backward pass (see `run_lifetime`)
+                  compiled:bool=False # compile each step's update (see `run_lifetime`)
                  )->torch.Tensor:
     "Meta-loss: the task loss on the query set after the whole lifetime, averaged over episodes."
     check_meta(learner, meta)
     episode.check(learner.net.n_in, learner.net.n_out)
     features = lifetime_features(learner, meta, episode)
-    fast = run_lifetime(learner, meta, episode, features=features, segment=segment)
+    fast = run_lifetime(learner, meta, episode, features=features, segment=segment, compiled=compiled)
     loss = task_loss(learner.net.forward({**meta, **fast}, features[1], learner.n_frozen), episode.yq, learner.loss)
     return loss if per_episode else loss.mean()
 

@@ -108,6 +108,11 @@ class Experiment(OuterLoop):
         "The task episodes are drawn from."
         return SineTask(order=self.order, steps_per_function=self.steps_per_function, pool_size=self.pool_size)
 
+    @property
+    def lifetime_steps(self)->int:
+        "Plastic steps in one lifetime."
+        return self.task().n_steps
+
 # %% ../nbs/07_meta.ipynb #b1d74749
 def _atomic_write(path:Path, write):
     "Call `write(tmp_path)`, flush it to disk, then rename over `path`."
@@ -191,7 +196,8 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
                resume:bool=False, # continue the run in `run_dir` from its checkpoint
                device='auto', # 'auto', 'cpu' or 'cuda'
                quiet:bool=False, # no progress bar
-               segment:int=None # recompute the inner loop in segments of this many steps (less memory, same meta-gradients; see `run_lifetime`)
+               segment:int=None, # recompute the inner loop in segments of this many steps (less memory, same meta-gradients; see `run_lifetime`)
+               compiled:bool=False # compile each step's update with `torch.compile` (see `run_lifetime`)
               )->dict:
     "Meta-train `exp` into `run_dir`; return the final meta-parameters. Under `torchrun`, ranks share each meta-batch and rank 0 writes."
     rank, world = _ranks()
@@ -241,7 +247,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
             if exp.schedule == 'chunked' and e % exp.chunk == 0:
                 opts = _optimizers(groups, lrs); g.set_state(data_start)
             episodes = task.sample(g, n_episodes=exp.meta_batch).select(share).to(dev)  # every rank draws the same meta-batch and runs its share
-            loss = lifetime_loss(learner, meta, episodes, per_episode=True, segment=segment).sum() / exp.meta_batch
+            loss = lifetime_loss(learner, meta, episodes, per_episode=True, segment=segment, compiled=compiled).sum() / exp.meta_batch
             for o in opts.values(): o.zero_grad()
             loss.backward()
             if world > 1: loss = _all_reduce(loss, meta)

@@ -1,9 +1,29 @@
 #!/usr/bin/env bash
-# Prepared GPU check (issue: performance): episodes per second at paper scale on one GPU, with and without batching
-# and segment checkpointing. About 5 minutes on an H100. Run from the repository root after the README's install.
-set -euo pipefail
-B=.venv/bin/flp_bench
-$B --device cuda --out runs/bench-gpu-mb1 --reps 3
-$B --device cuda --out runs/bench-gpu-mb16 --meta_batch 16 --reps 2 --oracle_steps 5
-$B --device cuda --out runs/bench-gpu-seg20 --cases sine_flp3 --segment 20 --reps 3
-cat runs/bench-gpu-*/bench.md
+# Prepared GPU check (issue 7): seconds per meta-training episode at paper scale on one GPU, with and without batched
+# episodes, compiled steps and segment checkpointing. At most about 8 minutes; each measurement has its own time limit,
+# and one that fails or runs out of time does not stop the others.
+# Run from the repository root after the README's install (or with PY set to a python that imports flp_nb).
+# Every table is appended to $CHECK_OUT/gpu_check.md and every result to $CHECK_OUT/gpu_check.jsonl.
+set -uo pipefail
+PY=${PY:-.venv/bin/python}
+CHECK_OUT=${CHECK_OUT:-runs/gpu-check}
+mkdir -p "$CHECK_OUT"
+MD="$CHECK_OUT/gpu_check.md"
+{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader; "$PY" -c 'import torch; print("torch", torch.__version__)'; } | tee -a "$MD"
+
+check() {  # name, seconds allowed, flp_bench options
+    local name=$1 limit=$2; shift 2
+    local dir="$CHECK_OUT/$name"
+    if timeout "$limit" "$PY" -m flp_nb.bench --device cuda --out "$dir" "$@" > /dev/null; then
+        { echo; echo "$name (flp_bench $*)"; echo; cat "$dir/bench.md"; } | tee -a "$MD"
+        "$PY" -c 'import json, sys; print(json.dumps({"name": sys.argv[2], **json.load(open(sys.argv[1]))}))' "$dir/bench.json" "$name" >> "$CHECK_OUT/gpu_check.jsonl"
+    else echo "gpu_check: $name failed or ran out of its $limit s" | tee -a "$MD"
+    fi
+}
+
+check mb1 120 --reps 3 --oracle_steps 10
+check mb16 100 --cases sine_flp3,sine_gradient3,omniglot_flp2 --meta_batch 16 --reps 2 --oracle_steps 3
+check mb1-compiled 100 --cases sine_flp3,omniglot_flp2 --compiled --reps 3 --oracle_steps 3
+check mb16-compiled 60 --cases sine_flp3 --meta_batch 16 --compiled --reps 2 --oracle_steps 3
+check mb4 40 --cases sine_flp3 --meta_batch 4 --reps 2 --oracle_steps 3
+check seg20 40 --cases sine_flp3 --segment 20 --reps 3 --oracle_steps 3

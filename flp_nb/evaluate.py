@@ -103,7 +103,7 @@ def mean_se(values)->tuple:
     return m, (math.sqrt(sum((v - m) ** 2 for v in values) / (n - 1) / n) if n > 1 else None)
 
 # %% ../nbs/08_evaluate.ipynb #d61c4ebe
-def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + (f' ({se:.1g})' if se is not None else '')
+def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + ('' if se is None else f' ({se:.1g})' if abs(se) < 10 else f' ({se:.0f})')
 
 def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
                   metric:str='mse', # the number to average

@@ -254,7 +254,7 @@ def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor
     "Outputs of the network with fast weights `fast` on inputs `x [*E, m, n_in]`."
     return learner.net.forward({**meta, **fast}, x)
 
-# %% ../nbs/06_lifetime.ipynb #95459ae7
+# %% ../nbs/06_lifetime.ipynb #03cbac39
 def _naive_forward(p, x, net):
     L, n_conv = net.n_layers, len(getattr(net, 'strides', ()))
     acts, img = [x], x.reshape(x.shape[0], *net.in_shape) if n_conv else None

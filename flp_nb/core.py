@@ -151,9 +151,7 @@ class Config:
     @classmethod
     def from_dict(cls, d:dict):
         "Build the config from `to_dict` output; unknown keys are an error."
-        names = [f.name for f in dataclasses.fields(cls)]
-        unknown = sorted(set(d) - set(names))
-        if unknown: raise ValueError(f"unknown {cls.__name__} field(s) {unknown}; allowed: {names}")
+        cls._check_fields(d)
         hints = typing.get_type_hints(cls)
         return cls(**{k: _decode(hints[k], v) for k, v in d.items()})
 
@@ -169,9 +167,14 @@ class Config:
         if isinstance(s, Path) or (isinstance(s, str) and not s.lstrip().startswith('{')): s = Path(s).read_text()
         return cls.from_dict(json.loads(s))
 
+    @classmethod
+    def _check_fields(cls, d:dict):
+        "Raise `ValueError` naming the keys of `d` that are not fields of this config."
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(set(d) - set(names))
+        if unknown: raise ValueError(f"unknown {cls.__name__} field(s) {unknown}; allowed: {names}")
+
     def replace(self, **kwargs):
         "A copy with some fields changed, validated again."
-        names = [f.name for f in dataclasses.fields(self)]
-        bad = [k for k in kwargs if k not in names]
-        if bad: raise ValueError(f"{type(self).__name__} has no field {bad[0]!r}; its fields are {', '.join(names)}")
+        self._check_fields(kwargs)
         return dataclasses.replace(self, **kwargs)

@@ -99,7 +99,7 @@ def evaluate_fewshot(learner:Learner, # the learner
                      chunk:int=None # lifetimes per batched computation (default: 2,500 images' worth, 50 lifetimes at 5-way 5-shot)
                     )->dict:
     "Query error (%) of each run after its stream, and the mean error after each step."
-    chunk = chunk or max(1, 2500 // (task.n_way * (task.k_shot + task.n_query)))
+    chunk = max(1, 2500 // (task.n_way * (task.k_shot + task.n_query))) if chunk is None else chunk
     check_range('runs', runs, lo=1, integer=True); check_range('chunk', chunk, lo=1, integer=True)
     if task.query != 'held_out': raise ValueError(f"evaluation queries must be held out (task.query='held_out'), got {task.query!r}, which can overlap the stream")
     check_meta(learner, meta)

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['LOSSES', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'GradientLearner', 'param_groups', 'meta_shapes',
-           'check_meta', 'lifetime_features', 'step_stats', 'compiled_update', 'run_lifetime', 'lifetime_loss',
-           'predict', 'naive_lifetime']
+           'check_meta', 'lifetime_features', 'step_stats', 'check_compilable', 'compiled_update', 'run_lifetime',
+           'lifetime_loss', 'predict', 'naive_lifetime']
 
 # %% ../nbs/06_lifetime.ipynb #ae552d28
 import dataclasses, functools
@@ -61,6 +61,11 @@ class Learner(Config):
     def fast_keys(self)->list:
         "Names of the weights that change within a lifetime."
         return [f'{k}{l}' for l in self.plastic_layers for k in self.fast_kinds]
+
+    @property
+    def second_order(self)->bool:
+        "Whether the meta-gradient differentiates through the learner's own inner gradients."
+        return False
 
 # %% ../nbs/06_lifetime.ipynb #c1ab49d9
 @dataclasses.dataclass(frozen=True)
@@ -138,6 +143,9 @@ class GradientLearner(Learner):
         check_choice('lr_granularity', self.lr_granularity, LR_GRANULARITIES)
         check_range('lr_init', self.lr_init)
 
+    @property
+    def second_order(self)->bool: return not self.first_order
+
 # %% ../nbs/06_lifetime.ipynb #7d2c9a54
 @patch
 def init_meta(self:GradientLearner, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
@@ -190,9 +198,13 @@ def step_stats(learner, t, fast, delta, yhat, y)->dict:
     return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1) for k, v in delta.items()}}
 
 # %% ../nbs/06_lifetime.ipynb #cd389ec5
+def check_compilable(learner:Learner):
+    "Raise `ValueError` if compiled steps cannot give `learner`'s meta-gradient (one through its own inner gradients)."
+    if learner.second_order: raise ValueError(f"compiled=True cannot give {type(learner).__name__}'s exact meta-gradient (torch.compile has no double backward); use compiled=False, first_order=True, or no_grad evaluation")
+
 @functools.lru_cache(maxsize=None)
 def compiled_update(learner:Learner):
-    "The learner's `update` compiled with `torch.compile` (once per learner; new shapes recompile)."
+    "The learner's `update` through `torch.compile` (one wrapper per learner; new shapes or grad modes recompile)."
     return torch.compile(learner.update)
 
 def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, compiled=False):
@@ -222,6 +234,7 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     h, lead, T = features[0], episode.batch_shape, episode.n_steps
     fast = {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
     trace_fn = step_stats if trace is True else trace
+    if compiled and torch.is_grad_enabled(): check_compilable(learner)
     records = []
     if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
     else:

@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from .core import Config, _decode, as_leaves, check_choice, check_range, get_device, layer_key, seed_everything, tune_malloc
 from .tasks import SineTask
 from .nets import MLP
-from .lifetime import FLP, GradientLearner, lifetime_loss, meta_shapes, param_groups
+from .lifetime import FLP, GradientLearner, check_compilable, lifetime_loss, meta_shapes, param_groups
 
 # %% ../nbs/07_meta.ipynb #79fe92fe
 @dataclasses.dataclass(frozen=True)
@@ -203,6 +203,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
     rank, world = _ranks()
     if world > exp.meta_batch: raise ValueError(f"{world} processes need meta_batch >= {world} (each runs a share of every meta-batch), got {exp.meta_batch}")
     run_dir, task, learner = Path(run_dir), exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
+    if compiled: check_compilable(learner)
     start_meta = {k: v for k, v in (load_run(exp.init_from)[1] if exp.init_from else {}).items() if k in meta_shapes(learner)}
     for k, v in start_meta.items():
         if tuple(v.shape) != meta_shapes(learner)[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(meta_shapes(learner)[k])}")

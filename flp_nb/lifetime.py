@@ -67,6 +67,10 @@ class Learner(Config):
         "Whether the meta-gradient differentiates through the learner's own inner gradients."
         return False
 
+    def step_meta(self, meta:dict)->dict:
+        "The meta-parameters as each step of a lifetime uses them, derived once per lifetime (here `meta` itself)."
+        return meta
+
 # %% ../nbs/06_lifetime.ipynb #c1ab49d9
 @dataclasses.dataclass(frozen=True)
 class FLP(Learner):
@@ -93,6 +97,11 @@ class FLP(Learner):
         "Whether plastic layer `l` has a feedback pathway (all but a clamped output layer)."
         return l < self.net.n_layers or self.output == 'mix'
 
+    def step_meta(self, meta:dict)->dict:
+        "`meta` with the plasticity of the plastic layers below the output scaled by `alpha_multiplier`, once per lifetime."
+        if self.alpha_multiplier == 1: return meta
+        return {**meta, **{f'alpha{l}': meta[f'alpha{l}'] * self.alpha_multiplier for l in self.plastic_layers if l < self.net.n_layers}}
+
 # %% ../nbs/06_lifetime.ipynb #9e9f7d65
 @patch
 def init_meta(self:FLP, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
@@ -108,7 +117,7 @@ def init_meta(self:FLP, generator:torch.Generator, dtype=torch.float32, device='
     return meta
 
 @patch
-def update(self:FLP, meta:dict, # meta-parameters
+def update(self:FLP, meta:dict, # meta-parameters as the steps use them (`step_meta`)
            fast:dict, # current fast weights `{'W{l}'}` of the plastic layers
            h:torch.Tensor, # frozen-prefix features of the batch [*E, n, d]
            y:torch.Tensor # targets of the batch [*E, n, d_out]
@@ -121,8 +130,7 @@ def update(self:FLP, meta:dict, # meta-parameters
     for i, l in enumerate(self.plastic_layers):
         fb = [meta.get(f'{k}{l}') for k in ('B', 'd', 'beta')]
         post = output_postsynaptic(yhat, y, s, self.output, *fb) if l == L else postsynaptic(acts[i + 1], s, *fb)
-        alpha = meta[f'alpha{l}'] * self.alpha_multiplier if l < L and self.alpha_multiplier != 1 else meta[f'alpha{l}']
-        delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], alpha)
+        delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], meta[f'alpha{l}'])
     return delta, yhat
 
 # %% ../nbs/06_lifetime.ipynb #311271ea
@@ -235,7 +243,7 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     fast = {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
     trace_fn = step_stats if trace is True else trace
     if compiled and torch.is_grad_enabled(): check_compilable(learner)
-    records = []
+    records, meta = [], learner.step_meta(meta)
     if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
     else:
         check_range('segment', segment, lo=1, integer=True)

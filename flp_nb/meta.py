@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'SCHEDULES', 'GROUP_LR', 'SCALES', 'EVAL_RUNS', 'Method', 'OuterLoop', 'Experiment', 'experiment_from_json',
-           'load_run', 'read_metrics', 'meta_train', 'preset', 'ensure_trained']
+           'load_run', 'read_metrics', 'read_snapshots', 'meta_train', 'preset', 'ensure_trained']
 
 # %% ../nbs/07_meta.ipynb #f7809bf5
 import dataclasses, json, os, random, time
@@ -57,6 +57,7 @@ class OuterLoop(Config):
     clip: float | None = None # clamp every meta-gradient element to [-clip, clip] (OML used 5)
     nonfinite: str = 'stop' # on a non-finite meta-loss or gradient: 'stop' or 'skip' the episode
     checkpoint_every: int = 100 # episodes between checkpoints
+    snapshot_every: int = 0 # episodes between snapshots of the meta-parameters kept in `snapshots/` (0: none); see `read_snapshots`
     seed: int = 0 # seed of initialisation and data
     init_from: str | None = None # a finished run folder whose meta-parameters (same names and shapes) start this run
     freeze: tuple[str, ...] = () # groups kept at their starting values, beside the method's own (e.g. ('init',) for a warm start)
@@ -68,6 +69,7 @@ class OuterLoop(Config):
         check_choice('schedule', self.schedule, SCHEDULES)
         check_choice('nonfinite', self.nonfinite, ('stop', 'skip'))
         for k in ('episodes', 'meta_batch', 'chunk', 'checkpoint_every'): check_range(k, getattr(self, k), lo=1, integer=True)
+        check_range('snapshot_every', self.snapshot_every, lo=0, integer=True)
         for k in GROUP_LR.values(): check_range(k, getattr(self, k), lo=0)
         if self.clip is not None: check_range('clip', self.clip, lo=0)
         check_range('seed', self.seed, lo=0, integer=True)
@@ -88,6 +90,7 @@ class Experiment(OuterLoop):
     steps_per_function: int = 40 # training batches per function (10 functions per episode)
     pool_size: int | None = None # finite pool of meta-training functions (authors: 400)
     alpha_init: float = 0.0 # initial plasticity of FLP methods (the authors' runs: 0)
+    alpha_param: str = 'linear' # what FLP methods meta-learn: 'linear' (alpha, the paper) or 'log' (log alpha; see `FLP`)
 
     methods = METHODS
 
@@ -101,7 +104,7 @@ class Experiment(OuterLoop):
     def learner(self):
         "The learner this run meta-trains."
         m = METHODS[self.method]
-        extra = {'alpha_init': self.alpha_init} if m.learner is FLP else {}
+        extra = {'alpha_init': self.alpha_init, 'alpha_param': self.alpha_param} if m.learner is FLP else {}
         return m.learner(net=MLP(width=self.width), **m.kwargs, **extra)
 
     def task(self)->SineTask:
@@ -165,6 +168,15 @@ def read_metrics(run_dir)->list:
     "The rows of a run's `metrics.jsonl`."
     path = Path(run_dir) / 'metrics.jsonl'
     return [json.loads(l) for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
+
+def _snapshot(run_dir:Path, episode:int, meta:dict):
+    "Keep the meta-parameters after `episode` episodes in `snapshots/`."
+    (run_dir / 'snapshots').mkdir(exist_ok=True)
+    _atomic_write(run_dir / 'snapshots' / f'{episode:07d}.pt', lambda p: torch.save({k: v.detach().cpu() for k, v in meta.items()}, p))
+
+def read_snapshots(run_dir)->dict:
+    "The meta-parameters a run kept every `snapshot_every` episodes, `{episode: meta}` in episode order."
+    return {int(p.stem): torch.load(p, weights_only=True) for p in sorted((Path(run_dir) / 'snapshots').glob('*.pt'))}
 
 # %% ../nbs/07_meta.ipynb #5b7cf956
 def _nonfinite_group(loss, groups):
@@ -241,6 +253,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
                  'skipped': skipped, 'seconds': seconds}
         if rank == 0: _atomic_write(ck_path, lambda p: torch.save(state, p))
 
+    if exp.snapshot_every and start == 0 and rank == 0: _snapshot(run_dir, 0, meta)
     bar = tqdm(range(start, exp.episodes), initial=start, total=exp.episodes, disable=quiet or rank > 0, desc=f'{exp.method} {exp.order}', unit='ep')
     recent, t0, share = [], time.perf_counter(), slice(rank * exp.meta_batch // world, (rank + 1) * exp.meta_batch // world)
     with open(metrics_path if rank == 0 else os.devnull, 'a') as log:
@@ -271,6 +284,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
             recent = (recent + [loss.item()])[-20:]
             bar.set_postfix(meta_loss=f'{sum(recent) / len(recent):.4g}', skipped=skipped)
             if (e + 1) % exp.checkpoint_every == 0 or e + 1 == exp.episodes: checkpoint(e + 1); last_ck = e + 1
+            if exp.snapshot_every and (e + 1) % exp.snapshot_every == 0 and rank == 0: _snapshot(run_dir, e + 1, meta)
     return {k: v.detach() for k, v in meta.items()}
 
 # %% ../nbs/07_meta.ipynb #814a972c

@@ -307,8 +307,8 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
 SCALES = {
     'paper': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500),
     'paper_chunked': dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500, schedule='chunked', chunk=1000, pool_size=400),
-    'cpu': dict(width=32, steps_per_function=10, episodes=20000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
-                alpha_init=1e-6, plasticity_lr=1e-8, step_size_lr=1e-4, nonfinite='backoff'),
+    'cpu': dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
+                alpha_init=1e-6, alpha_param='log', alpha_granularity='layer', plasticity_lr=1e-2, step_size_lr=1e-4, nonfinite='backoff'),
     'smoke': dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
                   alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'),
 }

@@ -202,6 +202,11 @@ def _all_reduce(loss, meta):
     torch.distributed.all_reduce(total)
     return total
 
+def _good_state(exp, meta, opts):
+    "A copy of the meta-parameters and optimizer states that `nonfinite='backoff'` restores (None for the other policies)."
+    if exp.nonfinite != 'backoff': return None
+    return copy.deepcopy({'meta': {k: v.detach() for k, v in meta.items()}, 'optimizers': {n: o.state_dict() for n, o in opts.items()}})
+
 def _optimizers(groups, lrs):
     return {g: torch.optim.Adam(list(groups[g].values()), lr=lr) for g, lr in lrs.items()}
 
@@ -255,7 +260,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
                  'scheduler': sched.state_dict() if sched else None, 'rng': _rng_states(g), 'data_start': data_start,
                  'skipped': skipped, 'seconds': seconds}
         if rank == 0: _atomic_write(ck_path, lambda p: torch.save(state, p))
-        return copy.deepcopy({'meta': state['meta'], 'optimizers': state['optimizers']})
+        return _good_state(exp, meta, opts)
 
     def back_off(good, group):
         "Restore the last good meta-parameters and optimizer states; halve `group`'s learning rate from its current value."
@@ -267,7 +272,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
             for pg in o.param_groups: pg['lr'] = lr_now[n]
 
     if exp.snapshot_every and start == 0 and rank == 0: _snapshot(run_dir, 0, meta)
-    good = copy.deepcopy({'meta': {k: v.detach() for k, v in meta.items()}, 'optimizers': {n: o.state_dict() for n, o in opts.items()}})
+    good = _good_state(exp, meta, opts)
     bar = tqdm(range(start, exp.episodes), initial=start, total=exp.episodes, disable=quiet or rank > 0, desc=f'{exp.method} {exp.order}', unit='ep')
     recent, t0, share = [], time.perf_counter(), slice(rank * exp.meta_batch // world, (rank + 1) * exp.meta_batch // world)
     with open(metrics_path if rank == 0 else os.devnull, 'a') as log:

@@ -288,7 +288,7 @@ def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot 
             if bad and exp.nonfinite == 'stop':
                 raise FloatingPointError(f"non-finite {bad if bad == 'meta-loss' else bad + ' meta-gradient'} at episode {e} of {str(run_dir)!r}; "
                                          f"the last good checkpoint (episode {last_ck}) is kept. "
-                                         "Lower that group's learning rate, set clip, or use nonfinite='skip'.")
+                                         "Lower that group's learning rate, set clip, or use nonfinite='backoff' or 'skip'.")
             if bad:
                 skipped += 1
                 if exp.nonfinite == 'backoff': back_off(good, 'plasticity' if 'plasticity' in lrs else bad if bad in lrs else next(iter(lrs)))

@@ -42,6 +42,7 @@ class Learner(Config):
 
     fast_kinds = ('W',)
     groups = {'init': ('W', 'b')}
+    vmappable = True # its lifetime runs under `torch.func.vmap` (population training batches runs with it)
 
     def validate(self):
         check_range('n_plastic', self.n_plastic, 0, self.net.n_linear, integer=True)
@@ -156,6 +157,7 @@ class GradientLearner(Learner):
 
     fast_kinds = ('W', 'b')
     groups = {'init': ('W', 'b'), 'lr': ('lrW', 'lrb')}
+    vmappable = False # its inner `torch.autograd.grad` does not run under `vmap`
 
     def validate(self):
         super().validate()

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 from tqdm.auto import tqdm
 
 from .core import Config, _decode, as_leaves, check_choice, check_range, get_device, layer_key, seed_everything, tune_malloc
-from .tasks import SineTask
+from .tasks import Episode, SineTask
 from .nets import MLP
 from .lifetime import FLP, GradientLearner, check_compilable, lifetime_loss, meta_shapes, param_groups
 
@@ -202,111 +203,186 @@ def _all_reduce(loss, meta):
     torch.distributed.all_reduce(total)
     return total
 
-def _good_state(exp, meta, opts):
-    "A copy of the meta-parameters and optimizer states that `nonfinite='backoff'` restores (None for the other policies)."
-    if exp.nonfinite != 'backoff': return None
-    return copy.deepcopy({'meta': {k: v.detach() for k, v in meta.items()}, 'optimizers': {n: o.state_dict() for n, o in opts.items()}})
-
 def _optimizers(groups, lrs):
     return {g: torch.optim.Adam(list(groups[g].values()), lr=lr) for g, lr in lrs.items()}
 
+def _start_meta(exp, learner)->dict:
+    "The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes); empty without it."
+    shapes = meta_shapes(learner)
+    start = {k: v for k, v in (load_run(exp.init_from)[1] if exp.init_from else {}).items() if k in shapes}
+    for k, v in start.items():
+        if tuple(v.shape) != shapes[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(shapes[k])}")
+    return start
+
+# %% ../nbs/07_meta.ipynb #122c8982
+class _Run:
+    "One run inside `meta_train`: config, folder, meta-parameters, optimizers, data generator, counters and metrics log."
+    def __init__(self, exp, run_dir, rank=0):
+        self.exp, self.dir, self.rank, self.error = exp, Path(run_dir), rank, None
+        self.task, self.learner = exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
+        self.start_meta = _start_meta(exp, self.learner)
+
+    def start(self, resume:bool, dev, dtype):
+        "Seed, build the meta-parameters and optimizers, continue from the checkpoint when resuming, and open the log."
+        exp, self.lrs = self.exp, self.exp.group_lrs()
+        self.g = seed_everything(exp.seed)
+        self.meta = as_leaves(self.learner.init_meta(self.g, dtype=dtype, device=dev))
+        with torch.no_grad():
+            for k, v in self.start_meta.items(): self.meta[k].copy_(v)
+        self.groups = param_groups(self.learner, self.meta)
+        for name, params in self.groups.items():
+            for p in params.values(): p.requires_grad_(name in self.lrs)
+        self.data_start, self.opts = self.g.get_state(), _optimizers(self.groups, self.lrs)
+        self.sched = torch.optim.lr_scheduler.MultiStepLR(self.opts['init'], [1500, 2500, 3500], 0.3) if exp.schedule == 'multistep' else None
+        self.episode, self.skipped, self.seconds, self.last_ck = 0, 0, 0.0, None
+        if resume and (self.dir / 'checkpoint.pt').exists(): self._load(torch.load(self.dir / 'checkpoint.pt', map_location='cpu', weights_only=False))
+        rows = [r for r in read_metrics(self.dir) if r['episode'] < self.episode]
+        if self.rank == 0: _atomic_write(self.dir / 'metrics.jsonl', lambda p: p.write_text(''.join(json.dumps(r) + '\n' for r in rows)))
+        if exp.snapshot_every and self.episode == 0 and self.rank == 0: _snapshot(self.dir, 0, self.meta)
+        self.good = self._good_state()
+        self.log = open(self.dir / 'metrics.jsonl' if self.rank == 0 else os.devnull, 'a')
+
+    def _load(self, ck:dict):
+        "Continue from checkpoint `ck` (its RNG states stay on the CPU; `copy_` moves the rest)."
+        with torch.no_grad():
+            for k, v in ck['meta'].items(): self.meta[k].copy_(v)
+        for name, o in self.opts.items(): o.load_state_dict(ck['optimizers'][name])
+        if self.sched is not None: self.sched.load_state_dict(ck['scheduler'])
+        _set_rng_states(self.g, ck['rng']); self.data_start = ck['data_start']
+        self.episode, self.skipped, self.seconds = ck['episode'], ck['skipped'], ck['seconds']
+        self.last_ck = self.episode
+
+    def _good_state(self):
+        "A copy of the meta-parameters and optimizer states that `nonfinite='backoff'` restores (None for the other policies)."
+        if self.exp.nonfinite != 'backoff': return None
+        return copy.deepcopy({'meta': {k: v.detach() for k, v in self.meta.items()}, 'optimizers': {n: o.state_dict() for n, o in self.opts.items()}})
+
+# %% ../nbs/07_meta.ipynb #dd6c9ef3
+@patch
+def begin(self:_Run, e:int):
+    "Start episode `e` (the chunked schedule's fresh optimizers and replayed data); return the run's meta-batch."
+    if self.exp.schedule == 'chunked' and e % self.exp.chunk == 0:
+        self.opts = _optimizers(self.groups, self.lrs); self.g.set_state(self.data_start)
+    for o in self.opts.values(): o.zero_grad()
+    return self.task.sample(self.g, n_episodes=self.exp.meta_batch)
+
+@patch
+def finish(self:_Run, e:int, loss, seconds:float):
+    "Apply episode `e`'s meta-gradient or the non-finite policy, log, checkpoint and snapshot on schedule."
+    exp = self.exp
+    bad = _nonfinite_group(loss, {n: self.groups[n] for n in self.lrs})
+    if bad and exp.nonfinite == 'stop':
+        self.error = (f"non-finite {bad if bad == 'meta-loss' else bad + ' meta-gradient'} at episode {e} of {str(self.dir)!r}; "
+                      f"the last good checkpoint (episode {self.last_ck}) is kept. Lower that group's learning rate, set clip, or use nonfinite='backoff' or 'skip'.")
+        return
+    if bad:
+        self.skipped += 1
+        if exp.nonfinite == 'backoff': self.back_off('plasticity' if 'plasticity' in self.lrs else bad if bad in self.lrs else next(iter(self.lrs)))
+    else:
+        if exp.clip is not None:
+            for p in self.meta.values():
+                if p.grad is not None: p.grad.clamp_(-exp.clip, exp.clip)
+        for o in self.opts.values(): o.step()
+        if self.sched is not None: self.sched.step()
+    self.seconds += seconds; self.episode = e + 1
+    row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}, 'seconds': round(self.seconds, 3), 'skipped': self.skipped}
+    self.log.write(json.dumps(row) + '\n'); self.log.flush()
+    if self.episode % exp.checkpoint_every == 0 or self.episode == exp.episodes: self.checkpoint()
+    if exp.snapshot_every and self.episode % exp.snapshot_every == 0 and self.rank == 0: _snapshot(self.dir, self.episode, self.meta)
+
+@patch
+def checkpoint(self:_Run):
+    "Write the run's complete state (rank 0) and keep it as the state `nonfinite='backoff'` restores."
+    state = {'episode': self.episode, 'meta': {k: v.detach() for k, v in self.meta.items()}, 'optimizers': {n: o.state_dict() for n, o in self.opts.items()},
+             'scheduler': self.sched.state_dict() if self.sched else None, 'rng': _rng_states(self.g), 'data_start': self.data_start,
+             'skipped': self.skipped, 'seconds': self.seconds}
+    if self.rank == 0: _atomic_write(self.dir / 'checkpoint.pt', lambda p: torch.save(state, p))
+    self.good, self.last_ck = self._good_state(), self.episode
+
+@patch
+def back_off(self:_Run, group:str):
+    "Restore the last good meta-parameters and optimizer states; halve `group`'s learning rate from its current value."
+    lr_now = {n: o.param_groups[0]['lr'] * (0.5 if n == group else 1.0) for n, o in self.opts.items()}
+    with torch.no_grad():
+        for k, v in self.good['meta'].items(): self.meta[k].copy_(v)
+    for n, o in self.opts.items():
+        o.load_state_dict(copy.deepcopy(self.good['optimizers'][n]))
+        for pg in o.param_groups: pg['lr'] = lr_now[n]
+
+# %% ../nbs/07_meta.ipynb #e765c128
+def _lifetime_shape(exp:OuterLoop, learner=None, task=None)->tuple:
+    "What runs of one population share: the learner apart from initial values (`*_init` fields), and the meta-batch's shapes."
+    learner, task = learner or exp.learner(), task or exp.task()
+    fields = tuple((f.name, getattr(learner, f.name)) for f in dataclasses.fields(learner) if not f.name.endswith('_init'))
+    return type(learner).__name__, fields, tuple(tuple(t.shape) for t in task.sample(torch.Generator().manual_seed(0), n_episodes=exp.meta_batch))
+
+def _check_population(runs:list, world:int):
+    "Raise `ValueError` unless the runs can train as one population: distinct folders, one process, the same lifetime shapes."
+    dirs = [r.dir.resolve() for r in runs]
+    if len(set(dirs)) < len(dirs): raise ValueError(f"a population needs one folder per run; repeated: {sorted({str(d) for d in dirs if dirs.count(d) > 1})}")
+    if world > 1: raise ValueError(f"population training runs in one process; got {world} (torchrun): train each run under torchrun, or the population without it")
+    first = _lifetime_shape(runs[0].exp, runs[0].learner, runs[0].task)
+    for i, r in enumerate(runs[1:], 1):
+        if _lifetime_shape(r.exp, r.learner, r.task) != first:
+            raise ValueError(f"a population's runs need the same learner apart from initial values, and meta-batches of the same shapes; "
+                             f"run 0 has {runs[0].learner} (meta_batch {runs[0].exp.meta_batch}), run {i} has {r.learner} (meta_batch {r.exp.meta_batch})")
+
+def _population_losses(learner, metas:list, batches:list, segment=None, compiled=False)->torch.Tensor:
+    "Each run's meta-loss summed over its meta-batch, `[R]`: vmapped over the runs where the learner allows, else one run after another."
+    loss = lambda m, ep: lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled).sum()
+    if len(metas) == 1 or not learner.vmappable or segment or compiled: return torch.stack([loss(m, ep) for m, ep in zip(metas, batches)])
+    return torch.func.vmap(loss)({k: torch.stack([m[k] for m in metas]) for k in metas[0]}, Episode(*(torch.stack(t) for t in zip(*batches))))
+
 # %% ../nbs/07_meta.ipynb #458c6217
-def meta_train(exp:OuterLoop, # the run's config (an `Experiment` or a few-shot experiment)
-               run_dir, # run folder (created; must not hold another run unless resuming)
-               resume:bool=False, # continue the run in `run_dir` from its checkpoint
+def meta_train(exp:OuterLoop|list, # the run's config (an `Experiment` or a few-shot experiment), or a list of them: a population
+               run_dir, # run folder (created; must not hold another run unless resuming), or a list of them, one per config
+               resume:bool|list=False, # continue the run in `run_dir` from its checkpoint (for a population: one flag for all, or one per run)
                device='auto', # 'auto', 'cpu' or 'cuda'
                quiet:bool=False, # no progress bar
                segment:int=None, # recompute the inner loop in segments of this many steps (less memory, same meta-gradients; see `run_lifetime`)
-               compiled:bool=False # compile each step's update with `torch.compile` (see `run_lifetime`)
-              )->dict:
-    "Meta-train `exp` into `run_dir`; return the final meta-parameters. Under `torchrun`, ranks share each meta-batch and rank 0 writes."
+               compiled:bool=False, # compile each step's update with `torch.compile` (see `run_lifetime`)
+               dtype=torch.float32 # float type of the meta-parameters and data (float64 for exactness checks)
+              )->dict|list:
+    "Meta-train `exp` into `run_dir` and return the final meta-parameters; given lists, train the population in one batched computation."
+    population = isinstance(exp, (list, tuple))
+    exps, dirs = (list(exp), list(run_dir)) if population else ([exp], [run_dir])
+    resumes = list(resume) if isinstance(resume, (list, tuple)) else [resume] * len(exps)
+    if not exps or len(dirs) != len(exps) or len(resumes) != len(exps):
+        raise ValueError(f"a population needs one run folder and resume flag per config; got {len(exps)} configs, {len(dirs)} folders, {len(resumes)} flags")
     rank, world = _ranks()
-    if world > exp.meta_batch: raise ValueError(f"{world} processes need meta_batch >= {world} (each runs a share of every meta-batch), got {exp.meta_batch}")
-    run_dir, task, learner = Path(run_dir), exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
-    if compiled: check_compilable(learner)
-    start_meta = {k: v for k, v in (load_run(exp.init_from)[1] if exp.init_from else {}).items() if k in meta_shapes(learner)}
-    for k, v in start_meta.items():
-        if tuple(v.shape) != meta_shapes(learner)[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(meta_shapes(learner)[k])}")
-    if rank == 0: _prepare_run_dir(exp, run_dir, resume)
+    if world > exps[0].meta_batch: raise ValueError(f"{world} processes need meta_batch >= {world} (each runs a share of every meta-batch), got {exps[0].meta_batch}")
+    runs = [_Run(x, d, rank) for x, d in zip(exps, dirs)]
+    if population: _check_population(runs, world)
+    if compiled: check_compilable(runs[0].learner)
+    if rank == 0:
+        for r, res in zip(runs, resumes): _prepare_run_dir(r.exp, r.dir, res)
     if world > 1: torch.distributed.barrier()
     tune_malloc()
-    dev, lrs = get_device(device), exp.group_lrs()
-    g = seed_everything(exp.seed)
-    meta = as_leaves(learner.init_meta(g, device=dev))
-    with torch.no_grad():
-        for k, v in start_meta.items(): meta[k].copy_(v)
-    groups = param_groups(learner, meta)
-    for name, params in groups.items():
-        for p in params.values(): p.requires_grad_(name in lrs)
-    data_start = g.get_state()
-    opts = _optimizers(groups, lrs)
-    sched = torch.optim.lr_scheduler.MultiStepLR(opts['init'], [1500, 2500, 3500], 0.3) if exp.schedule == 'multistep' else None
-    start, skipped, seconds, last_ck = 0, 0, 0.0, None
-    ck_path, metrics_path = run_dir / 'checkpoint.pt', run_dir / 'metrics.jsonl'
-    if resume and ck_path.exists():
-        ck = torch.load(ck_path, map_location='cpu', weights_only=False)  # RNG states must stay on the CPU; copy_ moves the rest
-        with torch.no_grad():
-            for k, v in ck['meta'].items(): meta[k].copy_(v)
-        for name, o in opts.items(): o.load_state_dict(ck['optimizers'][name])
-        if sched is not None: sched.load_state_dict(ck['scheduler'])
-        _set_rng_states(g, ck['rng']); data_start = ck['data_start']
-        start, skipped, seconds = ck['episode'], ck['skipped'], ck['seconds']
-        last_ck = start
-    rows = [l for l in read_metrics(run_dir) if l['episode'] < start]
-    if rank == 0: _atomic_write(metrics_path, lambda p: p.write_text(''.join(json.dumps(r) + '\n' for r in rows)))
-
-    def checkpoint(episode):
-        state = {'episode': episode, 'meta': {k: v.detach() for k, v in meta.items()}, 'optimizers': {n: o.state_dict() for n, o in opts.items()},
-                 'scheduler': sched.state_dict() if sched else None, 'rng': _rng_states(g), 'data_start': data_start,
-                 'skipped': skipped, 'seconds': seconds}
-        if rank == 0: _atomic_write(ck_path, lambda p: torch.save(state, p))
-        return _good_state(exp, meta, opts)
-
-    def back_off(good, group):
-        "Restore the last good meta-parameters and optimizer states; halve `group`'s learning rate from its current value."
-        lr_now = {n: o.param_groups[0]['lr'] * (0.5 if n == group else 1.0) for n, o in opts.items()}
-        with torch.no_grad():
-            for k, v in good['meta'].items(): meta[k].copy_(v)
-        for n, o in opts.items():
-            o.load_state_dict(copy.deepcopy(good['optimizers'][n]))
-            for pg in o.param_groups: pg['lr'] = lr_now[n]
-
-    if exp.snapshot_every and start == 0 and rank == 0: _snapshot(run_dir, 0, meta)
-    good = _good_state(exp, meta, opts)
-    bar = tqdm(range(start, exp.episodes), initial=start, total=exp.episodes, disable=quiet or rank > 0, desc=f'{exp.method} {exp.order}', unit='ep')
-    recent, t0, share = [], time.perf_counter(), slice(rank * exp.meta_batch // world, (rank + 1) * exp.meta_batch // world)
-    with open(metrics_path if rank == 0 else os.devnull, 'a') as log:
-        for e in bar:
-            if exp.schedule == 'chunked' and e % exp.chunk == 0:
-                opts = _optimizers(groups, lrs); g.set_state(data_start)
-            episodes = task.sample(g, n_episodes=exp.meta_batch).select(share).to(dev)  # every rank draws the same meta-batch and runs its share
-            loss = lifetime_loss(learner, meta, episodes, per_episode=True, segment=segment, compiled=compiled).sum() / exp.meta_batch
-            for o in opts.values(): o.zero_grad()
-            loss.backward()
-            if world > 1: loss = _all_reduce(loss, meta)
-            bad = _nonfinite_group(loss, {n: groups[n] for n in lrs})
-            if bad and exp.nonfinite == 'stop':
-                raise FloatingPointError(f"non-finite {bad if bad == 'meta-loss' else bad + ' meta-gradient'} at episode {e} of {str(run_dir)!r}; "
-                                         f"the last good checkpoint (episode {last_ck}) is kept. "
-                                         "Lower that group's learning rate, set clip, or use nonfinite='backoff' or 'skip'.")
-            if bad:
-                skipped += 1
-                if exp.nonfinite == 'backoff': back_off(good, 'plasticity' if 'plasticity' in lrs else bad if bad in lrs else next(iter(lrs)))
-            else:
-                if exp.clip is not None:
-                    for params in groups.values():
-                        for p in params.values():
-                            if p.grad is not None: p.grad.clamp_(-exp.clip, exp.clip)
-                for o in opts.values(): o.step()
-                if sched is not None: sched.step()
-            seconds += time.perf_counter() - t0; t0 = time.perf_counter()
-            row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in opts.items()}, 'seconds': round(seconds, 3), 'skipped': skipped}
-            log.write(json.dumps(row) + '\n'); log.flush()
-            recent = (recent + [loss.item()])[-20:]
-            bar.set_postfix(meta_loss=f'{sum(recent) / len(recent):.4g}', skipped=skipped)
-            if (e + 1) % exp.checkpoint_every == 0 or e + 1 == exp.episodes: good = checkpoint(e + 1); last_ck = e + 1
-            if exp.snapshot_every and (e + 1) % exp.snapshot_every == 0 and rank == 0: _snapshot(run_dir, e + 1, meta)
-    return {k: v.detach() for k, v in meta.items()}
+    dev = get_device(device)
+    for r, res in zip(runs, resumes): r.start(res, dev, dtype)
+    share = slice(rank * exps[0].meta_batch // world, (rank + 1) * exps[0].meta_batch // world)  # every rank draws the same meta-batch and runs its share
+    desc = f'population of {len(runs)}' if population else f'{exps[0].method} {exps[0].order}'
+    bar = tqdm(total=sum(x.episodes for x in exps), initial=sum(r.episode for r in runs), disable=quiet or rank > 0, desc=desc, unit='ep')
+    recent = []
+    try:
+        for e in range(min(r.episode for r in runs), max(x.episodes for x in exps)):
+            active = [r for r in runs if r.error is None and r.episode == e < r.exp.episodes]  # a resumed population's runs join at their own checkpoints
+            if not active: continue
+            t0 = time.perf_counter()
+            batches = [r.begin(e).select(share).to(dev, dtype) for r in active]
+            losses = _population_losses(runs[0].learner, [r.meta for r in active], batches, segment, compiled) / exps[0].meta_batch
+            losses.sum().backward()
+            if world > 1: losses = _all_reduce(losses[0], active[0].meta)[None]
+            for r, loss in zip(active, losses.detach()): r.finish(e, loss, (time.perf_counter() - t0) / len(active))
+            recent = (recent + [losses.detach().mean().item()])[-20:]
+            bar.update(len(active)); bar.set_postfix(meta_loss=f'{sum(recent) / len(recent):.4g}', skipped=sum(r.skipped for r in runs))
+            if not population and runs[0].error: break
+    finally:
+        for r in runs: r.log.close()
+        bar.close()
+    if any(r.error for r in runs): raise FloatingPointError('\n'.join(r.error for r in runs if r.error))
+    metas = [{k: v.detach() for k, v in r.meta.items()} for r in runs]
+    return metas if population else metas[0]
 
 # %% ../nbs/07_meta.ipynb #814a972c
 SCALES = {
@@ -330,11 +406,21 @@ def preset(method:str, # a key of METHODS
     return Experiment(method=method, order=order, seed=seed, **{**SCALES[scale], **overrides})
 
 # %% ../nbs/07_meta.ipynb #95b1ebdb
-def ensure_trained(exp:OuterLoop, run_dir, device='auto', quiet:bool=False)->dict:
-    "Meta-parameters of the finished run `exp` in `run_dir`, training or resuming it as needed."
-    run_dir = Path(run_dir)
-    if not (run_dir / 'config.json').exists(): return meta_train(exp, run_dir, device=device, quiet=quiet)
-    if (run_dir / 'checkpoint.pt').exists():
-        saved, meta, done = load_run(run_dir, device=get_device(device))
-        if saved == exp and done == exp.episodes: return meta
-    return meta_train(exp, run_dir, resume=True, device=device, quiet=quiet)
+def ensure_trained(exp:OuterLoop|list, # a run's config, or a list of them (a population)
+                   run_dir, # its run folder, or one per config
+                   device='auto', quiet:bool=False)->dict|list:
+    "Meta-parameters of the finished run `exp` in `run_dir` (or of each of several), training or resuming what is unfinished; runs of the same shapes train as one population."
+    population = isinstance(exp, (list, tuple))
+    exps, dirs = (list(exp), [Path(d) for d in run_dir]) if population else ([exp], [Path(run_dir)])
+    done = {}
+    for i, (x, d) in enumerate(zip(exps, dirs)):
+        if (d / 'checkpoint.pt').exists():
+            saved, meta, n = load_run(d, device=get_device(device))
+            if saved == x and n == x.episodes: done[i] = meta
+    todo = {}  # unfinished runs, grouped into populations that can train together
+    for i in range(len(exps)):
+        if i not in done: todo.setdefault(_lifetime_shape(exps[i]), []).append(i)
+    for group in todo.values():
+        trained = meta_train([exps[i] for i in group], [dirs[i] for i in group], resume=[(dirs[i] / 'config.json').exists() for i in group], device=device, quiet=quiet)
+        done.update(zip(group, trained))
+    return [done[i] for i in range(len(exps))] if population else done[0]

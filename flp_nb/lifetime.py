@@ -42,7 +42,6 @@ class Learner(Config):
 
     fast_kinds = ('W',)
     groups = {'init': ('W', 'b')}
-    vmappable = True # its lifetime runs under `torch.func.vmap` (population training batches runs with it)
 
     def validate(self):
         check_range('n_plastic', self.n_plastic, 0, self.net.n_linear, integer=True)
@@ -157,7 +156,6 @@ class GradientLearner(Learner):
 
     fast_kinds = ('W', 'b')
     groups = {'init': ('W', 'b'), 'lr': ('lrW', 'lrb')}
-    vmappable = False # its inner `torch.autograd.grad` does not run under `vmap`
 
     def validate(self):
         super().validate()
@@ -177,16 +175,26 @@ def init_meta(self:GradientLearner, generator:torch.Generator, dtype=torch.float
         meta['lr' + k] = torch.full(shape, self.lr_init, dtype=dtype, device=device)
     return meta
 
+def _loss_grad(yhat:torch.Tensor, y:torch.Tensor, loss:str)->torch.Tensor:
+    "Gradient of each episode's `task_loss` with respect to the predictions `yhat`, in closed form."
+    n = yhat.shape[-2]
+    if loss == 'mse': return 2 * (yhat - y) / (n * yhat.shape[-1])
+    return (torch.softmax(yhat, -1) * y.sum(-1, keepdim=True) - y) / n
+
 @patch
 def update(self:GradientLearner, meta:dict, fast:dict, h:torch.Tensor, y:torch.Tensor)->tuple:
     "One SGD step on the batch: the changes `{'W{l}': -lr*g, 'b{l}': -lr*g}` and the prediction on the batch."
-    outer = torch.is_grad_enabled()
-    with torch.enable_grad():
-        leaves = {k: v if outer and v.requires_grad else v.detach().requires_grad_() for k, v in fast.items()}
-        yhat = self.net.forward({**meta, **leaves}, h, self.n_frozen)
-        if not leaves: return {}, yhat
-        grads = torch.autograd.grad(task_loss(yhat, y, self.loss).sum(), list(leaves.values()), create_graph=outer and not self.first_order)
-    return {k: -meta['lr' + k] * g for k, g in zip(leaves, grads)}, yhat
+    params = {**meta, **fast}
+    acts = self.net.activations(params, h, self.n_frozen)
+    grads = {}
+    with torch.set_grad_enabled(torch.is_grad_enabled() and not self.first_order):  # first order: the inner gradients are constants
+        g = _loss_grad(acts[-1], y, self.loss)
+        for i in range(len(acts) - 1, 0, -1):  # backpropagation written out over the plastic layers (linear, ReLU below the output)
+            l = self.n_frozen + i
+            grads[f'W{l}'], grads[f'b{l}'] = g.mT @ acts[i - 1], g.sum(-2)
+            if i > 1: g = (g @ params[f'W{l}']) * (acts[i - 1] > 0)
+    return {k: -meta['lr' + k] * grads[k] for k in fast}, acts[-1]
+
 
 # %% ../nbs/06_lifetime.ipynb #2ff933aa
 def param_groups(learner:Learner, meta:dict)->dict:

@@ -328,9 +328,10 @@ def _check_population(runs:list, world:int):
                              f"run 0 has {runs[0].learner} (meta_batch {runs[0].exp.meta_batch}), run {i} has {r.learner} (meta_batch {r.exp.meta_batch})")
 
 def _population_losses(learner, metas:list, batches:list, segment=None, compiled=False)->torch.Tensor:
-    "Each run's meta-loss summed over its meta-batch, `[R]`: vmapped over the runs where the learner allows, else one run after another."
+    "Each run's meta-loss summed over its meta-batch, `[R]`: vmapped over the runs (one run after another with `segment` or `compiled`, which vmap cannot batch)."
     loss = lambda m, ep: lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled).sum()
-    if len(metas) == 1 or not learner.vmappable or segment or compiled: return torch.stack([loss(m, ep) for m, ep in zip(metas, batches)])
+    if len(metas) == 1 or segment or compiled: return torch.stack([loss(m, ep) for m, ep in zip(metas, batches)])
+    meta_shapes(learner)  # cached here: its random initialisation cannot run under vmap
     return torch.func.vmap(loss)({k: torch.stack([m[k] for m in metas]) for k in metas[0]}, Episode(*(torch.stack(t) for t in zip(*batches))))
 
 # %% ../nbs/07_meta.ipynb #458c6217

@@ -12,21 +12,22 @@ from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 from fastcore.script import call_parse
+from tqdm.auto import tqdm
 
-from .core import as_leaves, check_choice, get_device, params_to, seed_everything, tune_malloc
+from .core import as_leaves, check_choice, check_range, get_device, params_to, seed_everything, tune_malloc
 from .tasks import Episode
 from .lifetime import FLP, lifetime_loss, naive_lifetime
-from .meta import preset
+from .meta import _population_losses, preset
 
 # %% ../nbs/13_bench.ipynb #511d5422
 CASES = ('sine_flp3', 'sine_gradient3', 'omniglot_flp2')
 
-def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None):
+def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None, width:int=None):
     "Learner, meta-parameters (plastic, so every path runs) and a batch of `meta_batch` episodes for `case`."
     check_choice('case', case, CASES)
     g = seed_everything(0)
     if case.startswith('sine'):
-        exp = preset(case.split('_')[1], 'iid', 'paper', width=64 if quick else 300, steps_per_function=steps_per_function or (10 if quick else 40))
+        exp = preset(case.split('_')[1], 'iid', 'paper', width=width or (64 if quick else 300), steps_per_function=steps_per_function or (10 if quick else 40))
         learner, episode = exp.learner(), exp.task().sample(g, n_episodes=meta_batch)
     else:
         from flp_nb.fewshot import fewshot_preset
@@ -52,6 +53,15 @@ def _step_fn(learner, meta, episode, oracle:bool, segment=None, compiled=False):
         for v in leaves.values(): v.grad = None
     return step
 
+def _population_step_fn(learner, metas:list, episode):
+    "A meta-training step of a population: every run's lifetime on `episode`, batched as `meta_train` does."
+    leaves = [as_leaves(m) for m in metas]
+    def step():
+        _population_losses(learner, leaves, [episode] * len(leaves)).sum().backward()
+        for m in leaves:
+            for v in m.values(): v.grad = None
+    return step
+
 def measure(case:str, # one of CASES
             quick:bool=False, # small sizes (about a minute for everything on 2 cores)
             oracle_steps:int=20, # plastic steps of the short episode the oracle and the engine both run
@@ -61,12 +71,15 @@ def measure(case:str, # one of CASES
             compiled:bool=False, # the engine's steps through `torch.compile` (compiled during the warm-up, which is not timed)
             meta_batch:int=1, # episodes per meta-training step, run as one batched computation
             device:str='cpu', # 'cpu' or 'cuda' (GPU peak memory from the CUDA allocator)
-            steps_per_function:int=None # sine cases: plastic steps per function (lifetime = 10 times this; default 40, quick 10)
+            steps_per_function:int=None, # sine cases: plastic steps per function (lifetime = 10 times this; default 40, quick 10)
+            width:int=None, # sine cases: hidden width (default 300, quick 64)
+            population:int=1 # also time a population of this many runs trained together (see `meta_train`), per run-episode
            )->dict:
     "Seconds per episode of a meta-training step (full episode; and the short episode, engine and oracle), FLOPs, peak memory of this process."
     if malloc: tune_malloc()
     dev = get_device(device)
-    learner, meta, episode = _setup(case, quick, meta_batch, steps_per_function)
+    check_range('population', population, lo=1, integer=True)
+    learner, meta, episode = _setup(case, quick, meta_batch, steps_per_function, width)
     meta, episode = params_to(meta, dev), episode.to(dev)
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
@@ -84,6 +97,13 @@ def measure(case:str, # one of CASES
             out['peak_mb'] = (peak - before) / 2 ** 20
             with FlopCounterMode(display=False) as fc: _step_fn(learner, meta, ep, False, segment)()  # counted on eager steps
             out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
+    if population > 1:
+        step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode)
+        step(); times = []
+        for _ in range(reps):
+            sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
+        out['population'], out['population_s'] = population, statistics.median(times) / (population * meta_batch)
+        out['population_speedup'] = out['engine_s'] / out['population_s']
     out['gflops'] = out['gflop'] / out['engine_s']
     out['oracle_ratio'] = out['oracle_short_s'] / out['engine_short_s']
     return out
@@ -91,21 +111,28 @@ def measure(case:str, # one of CASES
 # %% ../nbs/13_bench.ipynb #af430e1a
 def bench_table(results:list)->str:
     "Markdown table of `measure` results."
-    lines = ['| case | device | options | meta-batch | steps | s / episode | GFLOP / episode | GFLOP/s | peak MB | oracle ÷ engine (short episode) |', '|' + ' --- |' * 10]
+    lines = ['| case | device | options | meta-batch | steps | width | s / episode | GFLOP / episode | GFLOP/s | peak MB | oracle ÷ engine (short episode) '
+             '| population: s / run-episode (× one run) |', '|' + ' --- |' * 12]
     for r in results:
         opts = ', '.join([f"segment {r['segment']}"] * (r['segment'] is not None) + ['compiled'] * bool(r.get('compiled'))) or '—'
-        lines.append(f"| {r['case']} | {r['device']} | {opts} | {r['meta_batch']} | {r['steps']} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} |")
+        pop = f"{r['population']}: {r['population_s']:.3g} ({r['population_speedup']:.2g}×)" if r.get('population', 1) > 1 else '—'
+        lines.append(f"| {r['case']} | {r['device']} | {opts} | {r['meta_batch']} | {r['steps']} | {r['width'] or '—'} | {r['engine_s']:.3g} | {r['gflop']:.3g} "
+                     f"| {r['gflops']:.3g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} | {pop} |")
     return '\n'.join(lines)
 
 def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None, compiled:bool=False,
-              meta_batch:int=1, device:str='cpu', steps_per_function:int=None)->list:
+              meta_batch:int=1, device:str='cpu', steps_per_function:int=None, width:int=None, population:int=1)->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
+    check_range('reps', reps, lo=1, integer=True); check_range('population', population, lo=1, integer=True)
+    if width is not None: check_range('width', width, lo=1, integer=True)
     get_device(device)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    kw = dict(quick=quick, oracle_steps=oracle_steps, reps=reps, malloc=malloc, segment=segment, compiled=compiled, meta_batch=meta_batch, device=device,
+              steps_per_function=steps_per_function, width=width, population=population)
     results = []
-    for c in cases:
-        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, quick={quick}, oracle_steps={oracle_steps}, reps={reps}, malloc={malloc}, segment={segment}, compiled={compiled}, meta_batch={meta_batch}, device={device!r}, steps_per_function={steps_per_function})))"
+    for c in tqdm(cases, desc='flp_bench', unit='case'):
+        code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, **{kw!r})))"
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if p.returncode: raise RuntimeError(f"benchmark case {c} failed:\n{p.stderr[-2000:]}")
         results.append(json.loads(p.stdout.strip().splitlines()[-1]))
@@ -126,8 +153,11 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
                compiled:bool=False, # compile each step's update with torch.compile
                meta_batch:int=1, # episodes per meta-training step (times are per episode)
                device:str='cpu', # 'cpu' or 'cuda'
-               steps_per_function:int=None): # sine cases: plastic steps per function (the lifetime is 10 times this)
+               steps_per_function:int=None, # sine cases: plastic steps per function (the lifetime is 10 times this)
+               width:int=None, # sine cases: hidden width (default 300, quick 64)
+               population:int=1): # also time this many runs trained together as one population, beside one run
     "Benchmark meta-training steps against the naive oracle and print the table."
-    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, compiled, meta_batch, device, steps_per_function)
+    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, compiled, meta_batch, device, steps_per_function,
+                             width, population)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_bench: {e}")
     print(bench_table(results))

@@ -17,7 +17,8 @@ from tqdm.auto import tqdm
 from .core import as_leaves, check_choice, check_range, get_device, params_to, seed_everything, tune_malloc
 from .tasks import Episode
 from .lifetime import FLP, lifetime_loss, naive_lifetime
-from .meta import _population_losses, preset
+from .meta import _population_losses
+from .sine import sine_preset
 
 # %% ../nbs/15_bench.ipynb #511d5422
 CASES = ('sine_flp3', 'sine_gradient3', 'omniglot_flp2')
@@ -27,7 +28,7 @@ def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None, 
     check_choice('case', case, CASES)
     g = seed_everything(0)
     if case.startswith('sine'):
-        exp = preset(case.split('_')[1], 'iid', 'paper', width=width or (64 if quick else 300), steps_per_function=steps_per_function or (10 if quick else 40))
+        exp = sine_preset(case.split('_')[1], 'iid', 'paper', width=width or (64 if quick else 300), steps_per_function=steps_per_function or (10 if quick else 40))
         learner, episode = exp.learner(), exp.task().sample(g, n_episodes=meta_batch)
     else:
         from flp_nb.fewshot import fewshot_preset

@@ -79,7 +79,8 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
                compiled:bool=False, # compile each step's update with torch.compile
                quiet:bool=False): # no progress bar
     "Meta-train the experiment in `config` into `run_dir`; under torchrun, one process per rank."
-    from flp_nb.meta import experiment_from_json, meta_train
+    from flp_nb.meta import meta_train
+    from flp_nb.evaluate import experiment_from_json
     world = int(os.environ.get('WORLD_SIZE', '1'))
     try:
         exp = experiment_from_json(config)
@@ -115,12 +116,13 @@ def _fewshot_params(scale, width, dataset, data_dir)->dict:
 def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
               width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False)->Path:
     "Execute the reproduction notebook with papermill; return the output folder."
-    from flp_nb.meta import METHODS, SCALES
+    from flp_nb.sine import SINE_METHODS, SINE_SCALES
     from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES
     nb = repro_notebook(experiment)
     fewshot, analysis = experiment == 'fewshot', experiment == 'analysis'
-    methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (METHODS, SCALES)
-    check_choice('scale', scale, ('smoke', 'cpu', 'paper') if analysis else tuple(scales)); check_range('seeds', seeds, lo=1, integer=True)
+    methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (SINE_METHODS, SINE_SCALES)
+    if analysis: scales = [s for s in SINE_SCALES if s in FEWSHOT_SCALES]  # it analyses both reproductions' models
+    check_choice('scale', scale, tuple(scales)); check_range('seeds', seeds, lo=1, integer=True)
     if analysis:
         if methods or episodes or width: raise ValueError("the analysis takes no methods, episodes or width: it analyses the sine and few-shot reproductions' saved models")
         root = Path(out).resolve()

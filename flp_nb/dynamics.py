@@ -14,7 +14,8 @@ import torch
 from .core import check_range, layer_key
 from .tasks import Episode
 from .lifetime import FLP, Learner, lifetime_features, lifetime_loss
-from .meta import experiment_from_json, read_metrics, read_snapshots
+from .meta import read_metrics, read_snapshots
+from .evaluate import experiment_from_json
 
 # %% ../nbs/16_dynamics.ipynb #9a69d170
 def presynaptic_gain(learner:Learner, # the learner

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from .core import check_choice, check_range, layer_key
 from .tasks import Episode
-from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, lifetime_loss, run_lifetime, task_loss
+from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, lifetime_loss, query_output, run_lifetime, task_loss
 
 # %% ../nbs/13_analysis.ipynb #916ad791
 def _batch_grads(learner, meta, fast, h, y):
@@ -81,7 +81,7 @@ def interference(learner:Learner, meta:dict,
     S, funcs = _blocks(episodes)
     with torch.no_grad():
         feats = lifetime_features(learner, meta, episodes)
-        out = lambda fast: learner.net.forward({**meta, **fast}, feats[1], learner.n_frozen)
+        out = lambda fast: query_output(learner, meta, fast, feats[1])
         fast, tr = run_lifetime(learner, meta, episodes, trace=lambda l, t, fast, d, yh, y: {'out': out(fast)} if t % S == 0 else None, features=feats)
         outs = torch.cat([tr['out'], out(fast)[None]])
     rows = []

@@ -13,7 +13,7 @@ import torch
 
 from .core import check_choice, check_range
 from .nets import ConvNet
-from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, run_lifetime
+from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, query_output, run_lifetime
 from .vision import DATASETS, FewShotStream, FewShotTask, ImageSet, fewshot_indices, gather_episodes, load_images
 from .outer import Method, OuterLoop, Scale
 
@@ -90,7 +90,7 @@ class FewShotExperiment(OuterLoop):
 # %% ../nbs/10_fewshot.ipynb #841248d8
 def _query_accuracy(learner, meta, fast, hq, labels):
     "Fraction of each episode's query images classified right `[E]`."
-    return (learner.net.forward({**meta, **fast}, hq, learner.n_frozen).argmax(-1) == labels).float().mean(-1)
+    return (query_output(learner, meta, fast, hq).argmax(-1) == labels).float().mean(-1)
 
 def evaluate_fewshot(learner:Learner, # the learner
                      meta:dict, # its meta-parameters
@@ -155,7 +155,7 @@ def confusion(learner:Learner, meta:dict, task:FewShotTask, images:ImageSet, run
     with torch.no_grad():
         feats = lifetime_features(learner, meta, ep)
         fast = run_lifetime(learner, meta, ep, features=feats)
-        pred = learner.net.forward({**meta, **fast}, feats[1], learner.n_frozen).argmax(-1).clamp(max=task.n_way)
+        pred = query_output(learner, meta, fast, feats[1]).argmax(-1).clamp(max=task.n_way)
     counts = torch.zeros(task.n_way, task.n_way + 1).index_put_((ep.taskq.flatten().cpu(), pred.flatten().cpu()), torch.ones(pred.numel()), accumulate=True)
     return counts / counts.sum(1, keepdim=True)
 

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LOSSES', 'ALPHA_PARAMS', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'GradientLearner', 'param_groups',
            'meta_shapes', 'check_meta', 'lifetime_features', 'step_stats', 'check_compilable', 'compiled_update',
-           'run_lifetime', 'lifetime_loss', 'predict', 'naive_lifetime']
+           'run_lifetime', 'query_output', 'lifetime_loss', 'predict', 'naive_lifetime']
 
 # %% ../nbs/06_lifetime.ipynb #ae552d28
 import dataclasses, functools
@@ -279,6 +279,12 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     return fast, {k: torch.stack([r[k] for r in records]) for k in (records[0] if records else {})}
 
 # %% ../nbs/06_lifetime.ipynb #d63ebcc7
+def query_output(learner:Learner, meta:dict, fast:dict,
+                 hq:torch.Tensor # the query's frozen-prefix features, `lifetime_features(...)[1]`
+                )->torch.Tensor:
+    "Outputs of the network with fast weights `fast` on the query, from its frozen-prefix features."
+    return learner.net.forward({**meta, **fast}, hq, learner.n_frozen)
+
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
                   per_episode:bool=False, # return the loss of each episode instead of the mean
                   segment:int=None, # recompute the inner loop in segments of this many steps in the backward pass (see `run_lifetime`)
@@ -289,7 +295,7 @@ def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
     episode.check(learner.net.n_in, learner.net.n_out)
     features = lifetime_features(learner, meta, episode)
     fast = run_lifetime(learner, meta, episode, features=features, segment=segment, compiled=compiled)
-    loss = task_loss(learner.net.forward({**meta, **fast}, features[1], learner.n_frozen), episode.yq, learner.loss)
+    loss = task_loss(query_output(learner, meta, fast, features[1]), episode.yq, learner.loss)
     return loss if per_episode else loss.mean()
 
 def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor:

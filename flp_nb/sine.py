@@ -13,7 +13,7 @@ import torch
 from .core import check_choice, check_range
 from .tasks import SineTask
 from .nets import MLP
-from .lifetime import FLP, GradientLearner, Learner, lifetime_features, run_lifetime
+from .lifetime import FLP, GradientLearner, Learner, lifetime_features, query_output, run_lifetime
 from .outer import GROUP_LR, Method, OuterLoop, Scale
 
 # %% ../nbs/08_sine.ipynb #79fe92fe
@@ -102,7 +102,7 @@ def sine_preset(method:str, # a key of SINE_METHODS
 # %% ../nbs/08_sine.ipynb #4ddac8cf
 def _per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):
     "Query MSE of each function `[E, F]` under fast weights `fast`."
-    err = ((learner.net.forward({**meta, **fast}, hq, learner.n_frozen) - yq) ** 2).mean(-1)
+    err = ((query_output(learner, meta, fast, hq) - yq) ** 2).mean(-1)
     total = torch.zeros(*err.shape[:-1], n_functions, dtype=err.dtype, device=err.device).scatter_add_(-1, taskq, err)
     return total / torch.zeros_like(total).scatter_add_(-1, taskq, torch.ones_like(err))
 

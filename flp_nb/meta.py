@@ -30,7 +30,8 @@ def _atomic_write(path:Path, write):
 def _saved_config(exp:OuterLoop, run_dir:Path)->OuterLoop:
     "The config in `run_dir`'s `config.json`, read as `exp`'s kind; a run of another kind is an error."
     try: return type(exp).from_json(run_dir / 'config.json')
-    except ValueError as e: raise ValueError(f"cannot resume {str(run_dir)!r}: it holds another kind of run than a {type(exp).__name__} ({e})") from None
+    except ValueError as e:
+        raise ValueError(f"cannot resume {str(run_dir)!r}: it holds another kind of run than a {type(exp).__name__} ({e})") from None
 
 def _prepare_run_dir(exp:OuterLoop, run_dir:Path, resume:bool):
     "Check the folder before any compute: writable, and holding the same config when resuming."
@@ -130,7 +131,8 @@ class _Run:
         for name, params in self.groups.items():
             for p in params.values(): p.requires_grad_(name in self.lrs)
         self.data_start, self.opts = self.g.get_state(), _optimizers(self.groups, self.lrs)
-        self.sched = torch.optim.lr_scheduler.MultiStepLR(self.opts['init'], list(exp.milestones), exp.gamma) if exp.schedule == 'multistep' else None
+        multistep = exp.schedule == 'multistep'
+        self.sched = torch.optim.lr_scheduler.MultiStepLR(self.opts['init'], list(exp.milestones), exp.gamma) if multistep else None
         self.episode, self.skipped, self.seconds, self.last_ck = 0, 0, 0.0, None
         if resume and (self.dir / 'checkpoint.pt').exists(): self._load(torch.load(self.dir / 'checkpoint.pt', map_location='cpu', weights_only=False))
         rows = [r for r in read_metrics(self.dir) if r['episode'] < self.episode]

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LOSSES', 'ALPHA_PARAMS', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'GradientLearner', 'param_groups',
            'meta_shapes', 'check_meta', 'lifetime_features', 'step_stats', 'check_compilable', 'compiled_update',
-           'run_lifetime', 'query_output', 'lifetime_loss', 'predict', 'naive_lifetime']
+           'run_lifetime', 'query_output', 'lifetime_loss', 'predict', 'naive_lifetime', 'presynaptic_gain']
 
 # %% ../nbs/06_lifetime.ipynb #ae552d28
 import dataclasses, functools
@@ -353,3 +353,13 @@ def naive_lifetime(learner:Learner, meta:dict, episode:Episode)->tuple:
     yq_hat = _naive_forward({**meta, **fast}, episode.xq, learner.net)[-1]
     loss = ((yq_hat - episode.yq) ** 2).mean() if learner.loss == 'mse' else -(episode.yq * torch.log_softmax(yq_hat, -1)).sum(-1).mean()
     return fast, loss
+
+# %% ../nbs/06_lifetime.ipynb #9a69d170
+def presynaptic_gain(learner:Learner, # the learner
+                     meta:dict, # its meta-parameters
+                     episode:Episode # episodes whose training streams give the activity
+                    )->dict:
+    "Largest eigenvalue of `sum_n x_n x_n^T` of each plastic layer's presynaptic activity at the initial weights, averaged over steps."
+    h, _ = lifetime_features(learner, meta, episode)
+    acts = learner.net.activations(meta, h, learner.n_frozen)
+    return {l: torch.linalg.eigvalsh(x.mT @ x)[..., -1].mean().item() for l, x in zip(learner.plastic_layers, acts)}

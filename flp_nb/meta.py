@@ -124,7 +124,7 @@ class _Run:
         "Seed, build the meta-parameters and optimizers, continue from the checkpoint when resuming, and open the log."
         exp, self.lrs = self.exp, self.exp.group_lrs()
         self.g = seed_everything(exp.seed)
-        self.meta = as_leaves(self.learner.init_meta(self.g, dtype=dtype, device=dev))
+        self.meta = as_leaves(self.exp.init_meta(self.g, dtype=dtype, device=dev))
         with torch.no_grad():
             for k, v in self.start_meta.items(): self.meta[k].copy_(v)
         self.groups = param_groups(self.learner, self.meta)

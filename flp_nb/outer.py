@@ -63,6 +63,10 @@ class OuterLoop(Config):
         check_range('seed', self.seed, lo=0, integer=True)
         for g in self.freeze: check_choice('freeze entries', g, tuple(self.learner().groups))
 
+    def init_meta(self, generator, dtype=None, device='cpu')->dict:
+        "The run's initial meta-parameters (the learner's; an experiment kind may adjust them)."
+        return self.learner().init_meta(generator, **({'dtype': dtype} if dtype else {}), device=device)
+
     def group_lrs(self)->dict:
         "Meta-learning rate of each meta-learned group (fixed and empty groups are left out)."
         learner, frozen = self.learner(), self.methods[self.method].frozen + self.freeze

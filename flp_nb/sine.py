@@ -6,14 +6,14 @@
 __all__ = ['SINE_METHODS', 'SINE_SCALES', 'FLP_FIELDS', 'PAPER_TABLE1', 'SineExperiment', 'sine_preset', 'evaluate_sine']
 
 # %% ../nbs/08_sine.ipynb #769821a3
-import dataclasses
+import dataclasses, math
 
 import torch
 
 from .core import check_choice, check_range
 from .tasks import SineTask
 from .nets import MLP
-from .lifetime import FLP, GradientLearner, Learner, lifetime_features, query_output, run_lifetime
+from .lifetime import FLP, GradientLearner, Learner, lifetime_features, presynaptic_gain, query_output, run_lifetime
 from .outer import GROUP_LR, Method, OuterLoop, Scale
 
 # %% ../nbs/08_sine.ipynb #79fe92fe
@@ -39,6 +39,7 @@ class SineExperiment(OuterLoop):
     alpha_init: float = 0.0 # initial plasticity of FLP methods (the authors' runs: 0)
     alpha_param: str = 'linear' # what FLP methods meta-learn: 'linear' (alpha, the paper) or 'log' (log alpha; see `FLP`)
     alpha_granularity: str = 'synapse' # one alpha per 'synapse' (the paper), 'neuron' or 'layer' in FLP methods
+    alpha_scale: float | None = None # FLP methods: start each plastic layer at alpha = alpha_scale / (lambda_max T), its presynaptic gain's scale (replaces alpha_init)
 
     methods = SINE_METHODS
 
@@ -47,6 +48,7 @@ class SineExperiment(OuterLoop):
         check_choice('order', self.order, SineTask.orders)
         for k in ('width', 'steps_per_function'): check_range(k, getattr(self, k), lo=1, integer=True)
         check_range('alpha_init', self.alpha_init)
+        if self.alpha_scale is not None: check_range('alpha_scale', self.alpha_scale, lo=0)
         self.learner(), self.task()
 
     def learner(self):
@@ -54,6 +56,19 @@ class SineExperiment(OuterLoop):
         m = SINE_METHODS[self.method]
         extra = {'alpha_init': self.alpha_init, 'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity} if m.learner is FLP else {}
         return m.learner(net=MLP(width=self.width), **m.kwargs, **extra)
+
+    def init_meta(self, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
+        "The run's initial meta-parameters; with `alpha_scale`, each plastic layer's alpha relative to its stability scale (`presynaptic_gain`)."
+        learner = self.learner()
+        meta = learner.init_meta(generator, dtype, device)
+        if self.alpha_scale is None or not isinstance(learner, FLP): return meta
+        probe = self.task().sample(torch.Generator().manual_seed(self.seed + 2 ** 32), n_episodes=16).to(device, dtype)  # its own generator: the data stream is unchanged
+        with torch.no_grad(): gain = presynaptic_gain(learner, meta, probe)
+        kind = 'log_alpha' if learner.alpha_param == 'log' else 'alpha'
+        for l, lam in gain.items():
+            a = self.alpha_scale / (lam * self.lifetime_steps)
+            meta[f'{kind}{l}'] = torch.full_like(meta[f'{kind}{l}'], math.log(a) if kind == 'log_alpha' else a)
+        return meta
 
     def task(self)->SineTask:
         "The task episodes are drawn from."
@@ -73,13 +88,13 @@ SINE_SCALES = {
     'paper': Scale(dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500), eval_runs=50),
     'paper_chunked': Scale(dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500,
                                 schedule='chunked', chunk=1000, pool_size=400), eval_runs=50),
-    'cpu': Scale(dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
-                      alpha_init=1e-6, alpha_param='log', alpha_granularity='layer', plasticity_lr=1e-2, step_size_lr=1e-4,
+    'cpu': Scale(dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-2,
+                      alpha_init=1e-6, alpha_scale=0.25, alpha_param='log', alpha_granularity='layer', plasticity_lr=1e-2, step_size_lr=1e-4,
                       nonfinite='backoff'), eval_runs=50),
     'smoke': Scale(dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
                         alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'), eval_runs=4),
 }
-FLP_FIELDS = ('alpha_init', 'alpha_param', 'alpha_granularity') # SineExperiment fields only FLP methods read
+FLP_FIELDS = ('alpha_init', 'alpha_param', 'alpha_granularity', 'alpha_scale') # SineExperiment fields only FLP methods read
 
 def _applies(method:str, field:str)->bool:
     "Whether a scale's `field` matters to `method`; the others keep their defaults, so a run's config never changes with another method's settings."

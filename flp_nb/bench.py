@@ -46,22 +46,32 @@ def _cut(episode:Episode, steps:int)->Episode:
     return episode._replace(x=episode.x[..., :steps, :, :], y=episode.y[..., :steps, :, :], task=episode.task[..., :steps, :])
 
 # %% ../nbs/15_bench.ipynb #209c7c75
+def _clear_grads(*metas):
+    "Drop the gradients a step left on the leaves of `metas`, so every timed step starts from none."
+    for m in metas:
+        for v in m.values(): v.grad = None
+
 def _step_fn(learner, meta, episode, oracle:bool, segment=None, compiled=False):
+    "A meta-training step of one run on `episode`: the engine's lifetime (or the naive oracle's), query loss and backward."
     leaves = as_leaves(meta)
     def step():
         loss = naive_lifetime(learner, leaves, episode)[1] if oracle else lifetime_loss(learner, leaves, episode, segment=segment, compiled=compiled)
-        loss.backward()
-        for v in leaves.values(): v.grad = None
+        loss.backward(); _clear_grads(leaves)
     return step
 
 def _population_step_fn(learner, metas:list, episode):
     "A meta-training step of a population: every run's lifetime on `episode`, batched as `meta_train` does."
     leaves = [as_leaves(m) for m in metas]
     def step():
-        _population_losses(learner, leaves, [episode] * len(leaves)).sum().backward()
-        for m in leaves:
-            for v in m.values(): v.grad = None
+        _population_losses(learner, leaves, [episode] * len(leaves)).sum().backward(); _clear_grads(*leaves)
     return step
+
+def _median_seconds(step, reps:int, sync)->float:
+    "Median wall time of `reps` calls of `step`, after one untimed warm-up call."
+    step(); times = []
+    for _ in range(reps):
+        sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
+    return statistics.median(times)
 
 def measure(case:str, # one of CASES
             quick:bool=False, # small sizes (about a minute for everything on 2 cores)
@@ -88,11 +98,7 @@ def measure(case:str, # one of CASES
     out = {'case': case, 'device': str(dev), 'segment': segment, 'compiled': compiled, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
     for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False), ('oracle_short', _cut(episode, oracle_steps), True)):
         step = _step_fn(learner, meta, ep, oracle, None if oracle else segment, compiled and not oracle)
-        step()
-        times = []
-        for _ in range(reps):
-            sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
-        out[f'{name}_s'] = statistics.median(times) / meta_batch
+        out[f'{name}_s'] = _median_seconds(step, reps, sync) / meta_batch
         if name == 'engine':
             peak = torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             out['peak_mb'] = (peak - before) / 2 ** 20
@@ -100,10 +106,7 @@ def measure(case:str, # one of CASES
             out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
     if population > 1:
         step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode)
-        step(); times = []
-        for _ in range(reps):
-            sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
-        out['population'], out['population_s'] = population, statistics.median(times) / (population * meta_batch)
+        out['population'], out['population_s'] = population, _median_seconds(step, reps, sync) / (population * meta_batch)
         out['population_speedup'] = out['engine_s'] / out['population_s']
     out['gflops'] = out['gflop'] / out['engine_s']
     out['oracle_ratio'] = out['oracle_short_s'] / out['engine_short_s']

@@ -265,18 +265,15 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
     bar = tqdm(total=sum(x.episodes for x in exps), initial=sum(r.episode for r in runs), disable=quiet or rank > 0, desc=desc, unit='ep')
     recent = []
     try:
-        for e in range(min(r.episode for r in runs), max(x.episodes for x in exps)):
-            active = [r for r in runs if r.error is None and r.episode == e < r.exp.episodes]  # a resumed population's runs join at their own checkpoints
-            if not active: continue
+        while active := [r for r in runs if r.error is None and r.episode < r.exp.episodes]:  # every live run steps, each at its own episode
             t0 = time.perf_counter()
-            batches = [r.begin(e).select(share).to(dev, dtype) for r in active]
+            batches = [r.begin(r.episode).select(share).to(dev, dtype) for r in active]
             losses = _population_losses(runs[0].learner, [r.meta for r in active], batches, segment, compiled) / exps[0].meta_batch
             losses.sum().backward()
             if world > 1: losses = _all_reduce(losses[0], active[0].meta)[None]
-            for r, loss in zip(active, losses.detach()): r.finish(e, loss, (time.perf_counter() - t0) / len(active))
+            for r, loss in zip(active, losses.detach()): r.finish(r.episode, loss, (time.perf_counter() - t0) / len(active))
             recent = (recent + [losses.detach().mean().item()])[-20:]
             bar.update(len(active)); bar.set_postfix(meta_loss=f'{sum(recent) / len(recent):.4g}', skipped=sum(r.skipped for r in runs))
-            if not population and runs[0].error: break
     finally:
         for r in runs: r.log.close()
         bar.close()

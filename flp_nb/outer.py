@@ -8,6 +8,8 @@ __all__ = ['SCHEDULES', 'NONFINITE', 'GROUP_LR', 'Method', 'OuterLoop', 'Scale']
 # %% ../nbs/07_outer.ipynb #5ed5f371
 import dataclasses
 
+import torch
+
 from .core import Config, check_choice, check_range, layer_key
 from .lifetime import meta_shapes
 
@@ -63,9 +65,9 @@ class OuterLoop(Config):
         check_range('seed', self.seed, lo=0, integer=True)
         for g in self.freeze: check_choice('freeze entries', g, tuple(self.learner().groups))
 
-    def init_meta(self, generator, dtype=None, device='cpu')->dict:
+    def init_meta(self, generator, dtype=torch.float32, device='cpu')->dict:
         "The run's initial meta-parameters (the learner's; an experiment kind may adjust them)."
-        return self.learner().init_meta(generator, **({'dtype': dtype} if dtype else {}), device=device)
+        return self.learner().init_meta(generator, dtype=dtype, device=device)
 
     def group_lrs(self)->dict:
         "Meta-learning rate of each meta-learned group (fixed and empty groups are left out)."

@@ -33,7 +33,7 @@ def update_stats(learner:Learner, # a learner with at least one plastic layer
     with torch.no_grad(): feats = lifetime_features(learner, meta, episodes)
     def record(l, t, fast, delta, yhat, y):
         out = {}
-        for k, g in _batch_grads(learner, meta, fast, feats[0][..., t, :, :], y).items():
+        for k, g in _batch_grads(learner, meta, fast, feats.stream[..., t, :, :], y).items():
             d, ng = delta[k].flatten(-2), -g.flatten(-2)
             out.update({f'cosine {k}': F.cosine_similarity(d, ng, dim=-1), f'norm {k}': d.norm(dim=-1), f'grad_norm {k}': ng.norm(dim=-1)})
         return out
@@ -81,7 +81,7 @@ def interference(learner:Learner, meta:dict,
     S, funcs = _blocks(episodes)
     with torch.no_grad():
         feats = lifetime_features(learner, meta, episodes)
-        out = lambda fast: query_output(learner, meta, fast, feats[1])
+        out = lambda fast: query_output(learner, meta, fast, feats.query)
         fast, tr = run_lifetime(learner, meta, episodes, trace=lambda l, t, fast, d, yh, y: {'out': out(fast)} if t % S == 0 else None, features=feats)
         outs = torch.cat([tr['out'], out(fast)[None]])
     rows = []

@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from .core import as_leaves, check_choice, check_range, get_device, params_to, seed_everything, tune_malloc
 from .tasks import Episode
+from .vision import random_image_episodes
 from .lifetime import FLP, lifetime_loss, naive_lifetime
 from .meta import _population_losses
 from .sine import sine_preset
@@ -34,10 +35,7 @@ def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None, 
         from flp_nb.fewshot import fewshot_preset
         exp = fewshot_preset('flp2', 'iid', 'paper', data_dir='(synthetic)', **(dict(image_size=48, channels=32) if quick else {}))
         learner, n = exp.learner(), exp.n_way * exp.k_shot
-        E = meta_batch
-        label, labelq = torch.randint(exp.n_way, (E, n, 1), generator=g), torch.randint(exp.n_way, (E, n), generator=g)
-        onehot = lambda l: torch.nn.functional.one_hot(l, exp.n_out).float()
-        episode = Episode(torch.rand(E, n, 1, learner.net.n_in, generator=g), onehot(label), torch.rand(E, n, learner.net.n_in, generator=g), onehot(labelq), label, labelq)
+        episode = random_image_episodes(learner.net.n_in, exp.n_out, exp.n_way, n, n, g, meta_batch)
     if isinstance(learner, FLP): learner = learner.replace(alpha_init=1e-8)
     return learner, learner.init_meta(g), episode
 

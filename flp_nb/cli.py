@@ -6,68 +6,55 @@
 __all__ = ['REPRO_NOTEBOOKS', 'demo', 'demo_main', 'train_main', 'repro_notebook', 'reproduce', 'reproduce_main']
 
 # %% ../nbs/14_cli.ipynb #d0971d36
-import math, os, shutil, subprocess, sys
+import os, shutil, subprocess, sys, tempfile
 
 import torch
 from pathlib import Path
 
 import flp_nb
 from fastcore.script import call_parse
-from tqdm.auto import tqdm
 
-from .core import as_leaves, check_choice, check_range, get_device, seed_everything
-from .tasks import SineTask
-from .nets import MLP
-from .lifetime import FLP, lifetime_loss, param_groups
+from .core import check_choice, check_range, get_device
+from .sine import SINE_METHODS, sine_preset
+from .meta import meta_train, read_metrics, read_snapshots
 
 # %% ../nbs/14_cli.ipynb #9ffbe8c3
-def demo(width:int=32, # hidden width (the paper uses 300)
-         n_plastic:int=3, # plastic layers, counted from the output
-         episodes:int=40, # meta-training episodes
+def demo(method:str='flp3', # a key of SINE_METHODS
          order:str='iid', # stream order: 'iid' or 'continual'
-         lr:float=1e-3, # meta-learning rate of the weights, feedback and feedback strength
-         alpha_lr:float=1e-6, # meta-learning rate of the plasticity coefficients
-         n_eval:int=16, # held-out episodes scored before and after
-         seed:int=0, # seed of the whole run
+         episodes:int=40, # meta-training episodes
+         width:int=None, # hidden width (default: the preset's, 32)
+         n_eval:int=16, # held-out lifetimes scored before and after
+         seed:int=0, # seed of the run
+         run_dir=None, # keep the run folder here (default: a temporary folder, removed afterwards)
          device='auto', # 'auto', 'cpu' or 'cuda'
          quiet:bool=False # no progress bar
         )->dict:
-    "Meta-train a small FLP learner on incremental sine regression; return the held-out query MSE before and after."
+    "Meta-train `method` at the `cpu` preset for a few episodes with `meta_train`; return the held-out query MSE before and after, and the meta-losses."
     check_range('episodes', episodes, lo=1, integer=True); check_range('n_eval', n_eval, lo=1, integer=True)
-    check_range('lr', lr, lo=0); check_range('alpha_lr', alpha_lr, lo=0)
-    task = SineTask(order=check_choice('order', order, ('iid', 'continual')))
-    learner = FLP(net=MLP(width=width), n_plastic=n_plastic)
-    dev, g = get_device(device), seed_everything(seed)
-    meta = as_leaves(learner.init_meta(g, device=dev))
-    held_out = task.sample(torch.Generator().manual_seed(seed + 1_000_003), n_episodes=n_eval).to(dev)
-    def score():
-        with torch.no_grad(): return lifetime_loss(learner, meta, held_out).item()
-    opt = torch.optim.Adam([{'params': list(p.values()), 'lr': alpha_lr if name == 'plasticity' else lr}
-                            for name, p in param_groups(learner, meta).items()])
-    before, losses = score(), []
-    bar = tqdm(range(episodes), disable=quiet, desc='meta-training', unit='episode')
-    for e in bar:
-        loss = lifetime_loss(learner, meta, task.sample(g).to(dev))
-        if not math.isfinite(loss.item()): raise FloatingPointError(f"meta-loss is {loss.item()} at episode {e}; lower lr or alpha_lr")
-        opt.zero_grad(); loss.backward(); opt.step()
-        losses.append(loss.item())
-        bar.set_postfix(meta_loss=f'{sum(losses[-10:]) / len(losses[-10:]):.3f}')
-    return {'before': before, 'after': score(), 'meta_losses': losses}
+    exp = sine_preset(method, order, 'cpu', seed=seed, episodes=episodes, checkpoint_every=episodes, snapshot_every=episodes, **({'width': width} if width else {}))
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(run_dir or Path(tmp) / 'demo')
+        meta_train(exp, d, device=device, quiet=quiet)
+        start, end = read_snapshots(d).values()
+        losses = [r['meta_loss'] for r in read_metrics(d)]
+    return {'before': exp.evaluate(start, runs=n_eval)['mse'], 'after': exp.evaluate(end, runs=n_eval)['mse'], 'meta_losses': losses, 'experiment': exp}
 
 # %% ../nbs/14_cli.ipynb #8d4162e6
 @call_parse
-def demo_main(width:int=32, # hidden width (the paper uses 300)
-              n_plastic:int=3, # plastic layers, counted from the output
-              episodes:int=40, # meta-training episodes
+def demo_main(method:str='flp3', # a key of SINE_METHODS
               order:str='iid', # stream order: 'iid' or 'continual'
-              seed:int=0, # seed of the whole run
+              episodes:int=40, # meta-training episodes
+              width:int=None, # hidden width (default: the cpu preset's, 32)
+              seed:int=0, # seed of the run
+              run_dir:str=None, # keep the run folder here (default: none kept)
               device:str='auto', # 'auto', 'cpu' or 'cuda'
               quiet:bool=False): # no progress bar
-    "Meta-train a small FLP learner on incremental sine regression and print the query MSE before and after."
-    try: r = demo(width=width, n_plastic=n_plastic, episodes=episodes, order=order, seed=seed, device=device, quiet=quiet)
+    "Meta-train a method at the cpu preset for a few episodes and print the query MSE on held-out lifetimes before and after."
+    try: r = demo(method=method, order=order, episodes=episodes, width=width, seed=seed, run_dir=run_dir, device=device, quiet=quiet)
     except ValueError as e: raise SystemExit(f"flp_demo: {e}")
-    print(f"FLP({n_plastic}), width {width}, {order} sine streams of 400 steps, {episodes} meta-training episodes, seed {seed}")
-    print(f"query MSE on 16 held-out episodes: before {r['before']:.3f}, after {r['after']:.3f}")
+    x = r['experiment']
+    print(f"{SINE_METHODS[method].label}, width {x.width}, {order} sine streams of {x.lifetime_steps} steps, {episodes} meta-training episodes, seed {seed}")
+    print(f"query MSE on 16 held-out lifetimes: before {r['before']:.3f}, after {r['after']:.3f}")
 
 # %% ../nbs/14_cli.ipynb #d0066661
 @call_parse
@@ -79,7 +66,6 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
                compiled:bool=False, # compile each step's update with torch.compile
                quiet:bool=False): # no progress bar
     "Meta-train the experiment in `config` into `run_dir`; under torchrun, one process per rank."
-    from flp_nb.meta import meta_train
     from flp_nb.evaluate import experiment_from_json
     world = int(os.environ.get('WORLD_SIZE', '1'))
     try:

@@ -112,7 +112,7 @@ def evaluate_fewshot(learner:Learner, # the learner
         for i in range(0, runs, chunk):
             ep = gather_episodes(idx, images, task.n_out, slice(i, i + chunk)).to(dev).check(learner.net.n_in, learner.net.n_out)
             feats = lifetime_features(learner, meta, ep)
-            score = lambda fast: _query_accuracy(learner, meta, fast, feats[1], ep.taskq)
+            score = lambda fast: _query_accuracy(learner, meta, fast, feats.query, ep.taskq)
             fast, tr = run_lifetime(learner, meta, ep, trace=lambda l, t, fast, delta, yhat, y: {'acc': score(fast)}, features=feats)
             acc.append(score(fast)); curves.append(torch.cat([tr['acc'], acc[-1][None]]))
     err, curve = 100 * (1 - torch.cat(acc)), 100 * (1 - torch.cat(curves, 1).mean(1))
@@ -155,7 +155,7 @@ def confusion(learner:Learner, meta:dict, task:FewShotTask, images:ImageSet, run
     with torch.no_grad():
         feats = lifetime_features(learner, meta, ep)
         fast = run_lifetime(learner, meta, ep, features=feats)
-        pred = query_output(learner, meta, fast, feats[1]).argmax(-1).clamp(max=task.n_way)
+        pred = query_output(learner, meta, fast, feats.query).argmax(-1).clamp(max=task.n_way)
     counts = torch.zeros(task.n_way, task.n_way + 1).index_put_((ep.taskq.flatten().cpu(), pred.flatten().cpu()), torch.ones(pred.numel()), accumulate=True)
     return counts / counts.sum(1, keepdim=True)
 

@@ -4,11 +4,13 @@
 
 # %% auto #0
 __all__ = ['LOSSES', 'ALPHA_PARAMS', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'GradientLearner', 'param_groups',
-           'meta_shapes', 'check_meta', 'lifetime_features', 'step_stats', 'check_compilable', 'compiled_update',
-           'run_lifetime', 'query_output', 'lifetime_loss', 'predict', 'naive_lifetime', 'presynaptic_gain']
+           'meta_shapes', 'check_meta', 'Features', 'lifetime_features', 'step_stats', 'check_compilable',
+           'compiled_update', 'run_lifetime', 'query_output', 'lifetime_loss', 'predict', 'naive_lifetime',
+           'presynaptic_gain']
 
 # %% ../nbs/06_lifetime.ipynb #ae552d28
 import dataclasses, functools
+from typing import NamedTuple
 
 import torch
 import torch.utils.checkpoint
@@ -215,12 +217,17 @@ def check_meta(learner:Learner, meta:dict):
         if tuple(meta[k].shape) != shape: raise ValueError(f"meta['{k}'] must have shape {list(shape)} for this learner, got {list(meta[k].shape)}")
 
 # %% ../nbs/06_lifetime.ipynb #930e4081
-def lifetime_features(learner:Learner, meta:dict, episode:Episode)->tuple:
-    "Frozen-prefix features of the training stream `[*E, T, n, d]` and of the query `[*E, nq, d]`, from one forward."
+class Features(NamedTuple):
+    "A lifetime's frozen-prefix features: what the plastic layers see, computed once before the inner loop."
+    stream: torch.Tensor # the training stream's, `[*E, T, n, d]`
+    query: torch.Tensor # the query's, `[*E, nq, d]`
+
+def lifetime_features(learner:Learner, meta:dict, episode:Episode)->Features:
+    "Frozen-prefix features of the training stream and of the query, from one forward."
     x, xq = episode.x, episode.xq
     *lead, T, n, d = x.shape
     h = learner.net.forward(meta, torch.cat([x.reshape(*lead, T * n, d), xq], -2), 0, learner.n_frozen)
-    return h[..., :T * n, :].reshape(*lead, T, n, h.shape[-1]), h[..., T * n:, :]
+    return Features(h[..., :T * n, :].reshape(*lead, T, n, h.shape[-1]), h[..., T * n:, :])
 
 def step_stats(learner, t, fast, delta, yhat, y)->dict:
     "Default trace of a step: each episode's batch loss before the update and the Frobenius norm of each change."
@@ -260,7 +267,7 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
         check_meta(learner, meta)
         episode.check(learner.net.n_in, learner.net.n_out)
         features = lifetime_features(learner, meta, episode)
-    h, lead, T = features[0], episode.batch_shape, episode.n_steps
+    h, lead, T = features.stream, episode.batch_shape, episode.n_steps
     fast = {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
     trace_fn = step_stats if trace is True else trace
     if compiled and torch.is_grad_enabled(): check_compilable(learner)
@@ -280,7 +287,7 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
 
 # %% ../nbs/06_lifetime.ipynb #d63ebcc7
 def query_output(learner:Learner, meta:dict, fast:dict,
-                 hq:torch.Tensor # the query's frozen-prefix features, `lifetime_features(...)[1]`
+                 hq:torch.Tensor # the query's frozen-prefix features, `lifetime_features(...).query`
                 )->torch.Tensor:
     "Outputs of the network with fast weights `fast` on the query, from its frozen-prefix features."
     return learner.net.forward({**meta, **fast}, hq, learner.n_frozen)
@@ -295,7 +302,7 @@ def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
     episode.check(learner.net.n_in, learner.net.n_out)
     features = lifetime_features(learner, meta, episode)
     fast = run_lifetime(learner, meta, episode, features=features, segment=segment, compiled=compiled)
-    loss = task_loss(query_output(learner, meta, fast, features[1]), episode.yq, learner.loss)
+    loss = task_loss(query_output(learner, meta, fast, features.query), episode.yq, learner.loss)
     return loss if per_episode else loss.mean()
 
 def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor:
@@ -360,6 +367,6 @@ def presynaptic_gain(learner:Learner, # the learner
                      episode:Episode # episodes whose training streams give the activity
                     )->dict:
     "Largest eigenvalue of `sum_n x_n x_n^T` of each plastic layer's presynaptic activity at the initial weights, averaged over steps."
-    h, _ = lifetime_features(learner, meta, episode)
+    h = lifetime_features(learner, meta, episode).stream
     acts = learner.net.activations(meta, h, learner.n_frozen)
     return {l: torch.linalg.eigvalsh(x.mT @ x)[..., -1].mean().item() for l, x in zip(learner.plastic_layers, acts)}

@@ -124,7 +124,7 @@ def _per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):
 def _evaluate_chunk(learner, meta, episodes, task):
     F, S = task.n_functions, task.steps_per_function
     feats = lifetime_features(learner, meta, episodes)
-    score = lambda fast: _per_function_mse(learner, meta, fast, feats[1], episodes.yq, episodes.taskq, F)
+    score = lambda fast: _per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq, F)
     record = lambda l, t, fast, delta, yhat, y: {'mse': score(fast)} if t > 0 and t % S == 0 else None
     fast, tr = run_lifetime(learner, meta, episodes, trace=record, features=feats)
     per_block = torch.cat([tr['mse'], score(fast)[None]]) if tr else score(fast)[None]

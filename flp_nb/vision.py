@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['OMNIGLOT_SPLITS', 'MINIIMAGENET_SPLITS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'DATASETS', 'ImageSet', 'load_omniglot',
            'load_miniimagenet', 'load_images', 'write_synthetic_omniglot', 'write_synthetic_miniimagenet',
-           'FewShotTask', 'fewshot_indices', 'gather_episodes', 'sample_fewshot', 'FewShotStream', 'show_episodes']
+           'FewShotTask', 'fewshot_indices', 'gather_episodes', 'sample_fewshot', 'FewShotStream',
+           'random_image_episodes', 'show_episodes']
 
 # %% ../nbs/02_vision.ipynb #89bddb17
 import dataclasses, csv, functools, pickle, re, zipfile
@@ -313,6 +314,19 @@ class FewShotStream:
     def sample(self, generator:torch.Generator, n_episodes:int=1)->Episode:
         "A batch of `n_episodes` episodes."
         return sample_fewshot(self.task, self.images, generator, n_episodes)
+
+# %% ../nbs/02_vision.ipynb #c3433c50
+def random_image_episodes(n_in:int, # pixels per image (flattened)
+                          n_out:int, # width of the one-hot targets
+                          n_classes:int, # labels are drawn from the first `n_classes` classes
+                          n_steps:int, # plastic steps, one image each
+                          n_query:int, # query images
+                          generator:torch.Generator, n_episodes:int=1, dtype=torch.float32)->Episode:
+    "Episodes of uniform random images with uniform random labels and one-hot targets: few-shot shapes, no data set."
+    lab, labq = (torch.randint(n_classes, s, generator=generator) for s in ((n_episodes, n_steps, 1), (n_episodes, n_query)))
+    onehot = lambda l: torch.nn.functional.one_hot(l, n_out).to(dtype)
+    return Episode(torch.rand(n_episodes, n_steps, 1, n_in, generator=generator, dtype=dtype), onehot(lab),
+                   torch.rand(n_episodes, n_query, n_in, generator=generator, dtype=dtype), onehot(labq), lab, labq)
 
 # %% ../nbs/02_vision.ipynb #ae2b959f
 def show_episodes(episode:Episode, # a batch of few-shot episodes

@@ -16,7 +16,7 @@ from fastcore.script import call_parse
 
 from .core import check_choice, check_range, get_device
 from .sine import SINE_METHODS, sine_preset
-from .meta import meta_train, read_metrics, read_snapshots
+from .meta import RunFolderInUse, meta_train, read_metrics, read_snapshots
 
 # %% ../nbs/14_cli.ipynb #9ffbe8c3
 def demo(method:str='flp3', # a key of SINE_METHODS
@@ -75,7 +75,7 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
             if dev.type == 'cuda': device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"; torch.cuda.set_device(device)
             torch.distributed.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
         meta_train(exp, run_dir, resume=resume, device=device, quiet=quiet, segment=segment, compiled=compiled)
-    except (ValueError, FloatingPointError, FileNotFoundError) as e: raise SystemExit(f"flp_train: {e}")
+    except (ValueError, FloatingPointError, FileNotFoundError, RunFolderInUse) as e: raise SystemExit(f"flp_train: {e}")
     finally:
         if world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
 

@@ -15,7 +15,7 @@ import torch
 
 from .core import _decode
 from .outer import OuterLoop
-from .meta import load_checkpoint, read_metrics
+from .meta import _atomic_write, load_checkpoint, read_metrics
 from .sine import PAPER_TABLE1, SINE_METHODS, SineExperiment
 from .fewshot import FewShotExperiment
 
@@ -42,23 +42,33 @@ def _cache_name(overrides:dict)->str:
     if safe == raw: return f'eval-{raw}.json'
     return f"eval-{safe}-{hashlib.sha1(json.dumps(overrides, sort_keys=True, default=str).encode()).hexdigest()[:8]}.json"
 
+def _fingerprint(path:Path)->str:
+    "The first 16 hex digits of the SHA-256 of a file's bytes."
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+def _read_cache(path:Path)->dict|None:
+    "A cached evaluation, or None when there is none or it cannot be read (it is then recomputed)."
+    try: return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError): return None
+
 def evaluate_run(run_dir, # a finished meta_train run folder
                  runs:int=None, # evaluation lifetimes (default: the protocol's)
                  seed:int=None, # evaluation seed (default: the protocol's)
                  device='cpu',
                  overrides:dict=None # task fields to change for evaluation, e.g. a longer lifetime: `{'steps_per_function': 160}` or `{'k_shot': 10}`
                 )->dict:
-    "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same runs, seed and overrides."
+    "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, config, runs, seed and overrides."
     run_dir, overrides = Path(run_dir), overrides or {}
     trained, meta, episode = load_run(run_dir, device=device)
     exp = trained.replace(**overrides)
     if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in {run_dir} was meta-trained as; change only what the task draws (such as its order or lifetime)")
-    key = json.loads(json.dumps({'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **({'overrides': overrides} if overrides else {})}))
+    files = {f: _fingerprint(run_dir / n) for f, n in (('checkpoint', 'checkpoint.pt'), ('config', 'config.json'))}
+    key = json.loads(json.dumps({'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **files, **({'overrides': overrides} if overrides else {})}))
     cache, steps = run_dir / _cache_name(overrides), {'lifetime_steps': exp.lifetime_steps, 'trained_steps': trained.lifetime_steps}
-    if cache.exists() and (saved := json.loads(cache.read_text())).get('key') == key: return {**saved, **steps}
+    if (saved := _read_cache(cache)) and saved.get('key') == key: return {**saved, **steps}
     opts = {k: v for k, v in (('runs', runs), ('seed', seed)) if v is not None}
     res = {'key': key, 'method': trained.method, 'order': trained.order, 'seed': trained.seed, 'overrides': overrides, **steps, **exp.evaluate(meta, **opts)}
-    cache.write_text(json.dumps(res) + '\n')
+    _atomic_write(cache, lambda p: p.write_text(json.dumps(res) + '\n'))
     return res
 
 # %% ../nbs/11_evaluate.ipynb #651a8995

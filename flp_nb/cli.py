@@ -58,18 +58,21 @@ def demo_main(method:str='flp3', # a key of SINE_METHODS
 
 # %% ../nbs/14_cli.ipynb #d0066661
 @call_parse
-def train_main(config:str, # an experiment's config.json (from a run folder, or written with `to_json`)
-               run_dir:str, # the run folder
-               resume:bool=False, # continue the run in run_dir
+def train_main(config:str, # an experiment's config.json (from a run folder, or written with `to_json`); several, comma-separated, train as a population
+               run_dir:str, # the run folder; one per config, comma-separated
+               resume:bool=False, # continue the run(s) in run_dir
                device:str='auto', # 'auto', 'cpu' or 'cuda'
                segment:int=None, # segment checkpointing of the inner loop, in steps
                compiled:bool=False, # compile each step's update with torch.compile
                quiet:bool=False): # no progress bar
-    "Meta-train the experiment in `config` into `run_dir`; under torchrun, one process per rank."
+    "Meta-train the experiment in `config` into `run_dir`, or several as one population; under torchrun, one process per rank."
     from flp_nb.evaluate import experiment_from_json
     world = int(os.environ.get('WORLD_SIZE', '1'))
+    configs, dirs = config.split(','), run_dir.split(',')
     try:
-        exp = experiment_from_json(config)
+        if len(configs) != len(dirs): raise ValueError(f"give one run folder per config: {len(configs)} configs, {len(dirs)} run folders")
+        exps = [experiment_from_json(c) for c in configs]
+        exp, run_dir = (exps[0], dirs[0]) if len(exps) == 1 else (exps, dirs)
         if world > 1:
             dev = get_device(device)
             if dev.type == 'cuda': device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"; torch.cuda.set_device(device)

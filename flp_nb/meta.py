@@ -57,11 +57,7 @@ def _saved_config(exp:OuterLoop, run_dir:Path)->OuterLoop:
         raise ValueError(f"cannot resume {str(run_dir)!r}: it holds another kind of run than a {type(exp).__name__} ({e})") from None
 
 def _prepare_run_dir(exp:OuterLoop, run_dir:Path, resume:bool):
-    "Check the folder before any compute: writable, and holding the same config when resuming."
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        probe = run_dir / f'.write_test.{os.getpid()}'; probe.write_text('ok'); probe.unlink()
-    except OSError as e: raise ValueError(f"run_dir {str(run_dir)!r} is not a writable folder: {e}") from None
+    "Check the folder before any compute (it exists and is writable: `_folder_locks` made it and wrote its lock): the same config when resuming."
     cfg = run_dir / 'config.json'
     if cfg.exists() and not resume: raise ValueError(f"run_dir {str(run_dir)!r} already holds a run; pass resume=True to continue it, or choose another folder")
     if resume:

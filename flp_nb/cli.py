@@ -103,7 +103,7 @@ def _fewshot_params(scale, width, dataset, data_dir)->dict:
     return dict(dataset=dataset, data_dir=str(Path(data_dir).expanduser().resolve()) if data_dir else None)
 
 def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
-              width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False)->Path:
+              width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False, workers:int=None)->Path:
     "Execute the reproduction notebook with papermill; return the output folder."
     from flp_nb.sine import SINE_METHODS, SINE_SCALES
     from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES
@@ -113,18 +113,18 @@ def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs
     if analysis: scales = [s for s in SINE_SCALES if s in FEWSHOT_SCALES]  # it analyses both reproductions' models
     check_choice('scale', scale, tuple(scales)); check_range('seeds', seeds, lo=1, integer=True)
     if analysis:
-        if methods or episodes or width: raise ValueError("the analysis takes no methods, episodes or width: it analyses the sine and few-shot reproductions' saved models")
+        if methods or episodes or width or workers: raise ValueError("the analysis takes no methods, episodes, width or workers: it analyses the sine and few-shot reproductions' saved models")
         root = Path(out).resolve()
         get_device(device)
         return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, device=device, sine_dir=str(root / f'sine-{scale}'), fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'))
     chosen = methods.split(',') if methods else None
     for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
-    for k, v in (('episodes', episodes), ('width', width)):
+    for k, v in (('episodes', episodes), ('width', width), ('workers', workers)):
         if v is not None: check_range(k, v, lo=1, integer=True)
     get_device(device)
     extra = _fewshot_params(scale, width, dataset, data_dir) if fewshot else dict(width=width)
     out_dir = Path(out).resolve() / (f'fewshot-{dataset}-{scale}' if fewshot else f'{experiment}-{scale}')
-    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=list(range(seeds)), methods=chosen, episodes=episodes, device=device, **extra)
+    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=list(range(seeds)), methods=chosen, episodes=episodes, device=device, workers=workers, **extra)
 
 def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
     "Execute `nb` with papermill into `out_dir` (also its working folder), with `params` and `out_dir` as parameters."
@@ -147,9 +147,10 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fews
                    dataset:str='omniglot', # few-shot data set: 'omniglot' or 'miniimagenet'
                    data_dir:str=None, # few-shot data folder (required except at smoke scale)
                    device:str='auto', # 'auto', 'cpu' or 'cuda'
+                   workers:int=None, # populations trained at once, one process each (default: one per CPU core on a CPU, 1 on a GPU)
                    quiet:bool=False): # no progress bar
     "Run a reproduction notebook through papermill and print its results table."
-    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet)
+    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_reproduce: {e}")
     if (out_dir / 'results.md').exists(): print((out_dir / 'results.md').read_text())
     print(f"executed notebook, figures and tables in {out_dir}")

@@ -43,6 +43,7 @@ class OuterLoop(Config):
     chunk: int = 1000 # episodes per chunk of the 'chunked' schedule
     clip: float | None = None # clamp every meta-gradient element to [-clip, clip] (OML used 5)
     nonfinite: str = 'stop' # on a non-finite meta-loss or gradient: 'stop', 'skip' the episode, or 'backoff' (restore the last good state, halve the plasticity rate)
+    max_skipped: float = 0.5 # 'skip' and 'backoff': stop once more than this share of the last 100 episodes (of all, in a shorter run) failed
     checkpoint_every: int = 100 # episodes between checkpoints
     snapshot_every: int = 0 # episodes between snapshots of the meta-parameters kept in `snapshots/` (0: none); see `read_snapshots`
     seed: int = 0 # seed of initialisation and data
@@ -54,7 +55,7 @@ class OuterLoop(Config):
     def validate(self):
         check_choice('method', self.method, tuple(self.methods))
         check_choice('schedule', self.schedule, SCHEDULES)
-        check_choice('nonfinite', self.nonfinite, NONFINITE)
+        check_choice('nonfinite', self.nonfinite, NONFINITE); check_range('max_skipped', self.max_skipped, 0, 1)
         for k in self.milestones: check_range('milestones entries', k, lo=1, integer=True)
         if list(self.milestones) != sorted(set(self.milestones)): raise ValueError(f"milestones must be increasing, got {self.milestones}")
         check_range('gamma', self.gamma, lo=0)

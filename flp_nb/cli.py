@@ -79,8 +79,18 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
             torch.distributed.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
         meta_train(exp, run_dir, resume=resume, device=device, quiet=quiet, segment=segment, compiled=compiled)
     except (ValueError, FloatingPointError, FileNotFoundError, RunFolderInUse) as e: raise SystemExit(f"flp_train: {e}")
+    except KeyboardInterrupt: raise SystemExit(f"flp_train: interrupted; the same command with --resume continues from the last checkpoint") from None
     finally:
         if world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
+    if int(os.environ.get('RANK', '0')) == 0:
+        for d in dirs: print(_run_summary(Path(d)))
+
+def _run_summary(run_dir:Path)->str:
+    "One line on a run folder: episodes done, meta-loss over the last 100 of them, skipped episodes, training time."
+    rows = read_metrics(run_dir)
+    if not rows: return f"{run_dir}: no episode trained"
+    last = [r['meta_loss'] for r in rows[-100:]]
+    return f"{run_dir}: {len(rows)} episodes, meta-loss {sum(last) / len(last):.4g} (mean of the last {len(last)}), {rows[-1]['skipped']} skipped, {rows[-1]['seconds'] / 60:.1f} min of training"
 
 # %% ../nbs/14_cli.ipynb #dcee1d44
 REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb'}
@@ -131,8 +141,11 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
     import papermill as pm
     try: out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f"out folder {str(out_dir)!r} cannot be created: {e}") from None
-    try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters={**params, 'out_dir': str(out_dir)}, kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet)
+    from traitlets.config import Config
+    quiet_kernel = Config({'KernelManager': {'transport_encryption': 'auto'}})  # encrypted where the kernel offers it: no "running over TCP without encryption" warning
+    try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters={**params, 'out_dir': str(out_dir)}, kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet, config=quiet_kernel)
     except pm.PapermillExecutionError as e:
+        if e.ename == 'KeyboardInterrupt': raise KeyboardInterrupt from None
         raise RuntimeError(f"{nb.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} (executed notebook: {out_dir / nb.name})") from None
     return out_dir
 
@@ -152,5 +165,6 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fews
     "Run a reproduction notebook through papermill and print its results table."
     try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers)
     except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_reproduce: {e}")
+    except KeyboardInterrupt: raise SystemExit("flp_reproduce: interrupted; run the same command again to resume (finished runs are reused, the others continue from their last checkpoint)") from None
     if (out_dir / 'results.md').exists(): print((out_dir / 'results.md').read_text())
     print(f"executed notebook, figures and tables in {out_dir}")

@@ -149,12 +149,19 @@ def _decode(hint, value):
         raise ValueError('; '.join(errors))
     return value
 
+_SIMPLE = (int, float, str, bool, type(None))
+
+def _fits(hint, value)->bool:
+    "Whether `value` fits the simple type `hint` (ints are accepted for floats)."
+    if hint is float: return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if hint is int: return type(value) is int or isinstance(value, np.integer)
+    return type(value) is hint
+
 def _check_type(cls, name, hint, value):
-    "Raise `ValueError` unless `value` fits the simple type `hint`; ints are accepted for floats."
-    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool): return
-    if hint in (int, str, bool) and (type(value) is hint or (hint is int and isinstance(value, np.integer))): return
-    if hint not in (int, float, str, bool): return
-    raise ValueError(f"{cls.__name__}.{name} must be of type {hint.__name__}, got {value!r}")
+    "Raise `ValueError` unless `value` fits `hint` where it is a simple type or a union of them (`str | None`); other hints are checked by `validate`."
+    options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    if not all(h in _SIMPLE for h in options) or any(_fits(h, value) for h in options): return
+    raise ValueError(f"{cls.__name__}.{name} must be of type {' or '.join('None' if h is type(None) else h.__name__ for h in options)}, got {value!r}")
 
 @dataclasses.dataclass(frozen=True)
 class Config:
@@ -174,6 +181,7 @@ class Config:
     @classmethod
     def from_dict(cls, d:dict):
         "Build the config from `to_dict` output; unknown keys are an error."
+        if not isinstance(d, dict): raise ValueError(f"a {cls.__name__} config is a JSON object of its fields, got {type(d).__name__} {d!r:.60}")
         cls._check_fields(d)
         hints = typing.get_type_hints(cls)
         return cls(**{k: _decode(hints[k], v) for k, v in d.items()})
@@ -187,7 +195,7 @@ class Config:
     @classmethod
     def from_json(cls, s):
         "Build the config from JSON text or from a path to a JSON file."
-        if isinstance(s, Path) or (isinstance(s, str) and not s.lstrip().startswith('{')): s = Path(s).read_text()
+        if isinstance(s, Path) or (isinstance(s, str) and s.lstrip()[:1] not in ('{', '[') and s.strip() != 'null'): s = Path(s).read_text()
         return cls.from_dict(json.loads(s))
 
     @classmethod

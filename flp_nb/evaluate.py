@@ -7,7 +7,7 @@ __all__ = ['EVAL_PROTOCOL', 'experiment_from_json', 'load_run', 'evaluate_run', 
            'results_table', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
-import hashlib, json, math, re
+import dataclasses, functools, hashlib, json, math, operator, re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,7 +22,12 @@ from .fewshot import FewShotExperiment
 # %% ../nbs/11_evaluate.ipynb #571dd9f2
 def experiment_from_json(path)->OuterLoop:
     "The experiment saved in `path` (a `config.json`), of whichever experiment kind its fields belong to."
-    try: return _decode(SineExperiment | FewShotExperiment, json.loads(Path(path).read_text()))
+    try: d = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as e: raise ValueError(f"cannot read the config {str(path)!r}: {e}") from None
+    if not isinstance(d, dict) or 'method' not in d:
+        raise ValueError(f"{str(path)!r} is not a config of any experiment kind: a config is a JSON object naming at least its 'method' (meta_train writes one, `to_json` too), got {d!r:.60}")
+    kinds = [k for k in (SineExperiment, FewShotExperiment) if set(d) <= {f.name for f in dataclasses.fields(k)}]  # the kinds whose fields it uses: only their errors matter
+    try: return _decode(functools.reduce(operator.or_, kinds or (SineExperiment, FewShotExperiment)), d)
     except ValueError as e: raise ValueError(f"{str(path)!r} is not a config of any experiment kind: {e}") from None
 
 def load_run(run_dir, # a run folder written by `meta_train`

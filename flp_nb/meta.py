@@ -324,6 +324,8 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
         raise ValueError(f"a population needs one run folder and resume flag per config; got {len(exps)} configs, {len(dirs)} folders, {len(resumes)} flags")
     rank, world = _ranks()
     if world > exps[0].meta_batch: raise ValueError(f"{world} processes need meta_batch >= {world} (each runs a share of every meta-batch), got {exps[0].meta_batch}")
+    dev = get_device(device)  # every argument is checked before a folder is made
+    if segment is not None: check_range('segment', segment, lo=1, integer=True)
     runs = [_Run(x, d, rank) for x, d in zip(exps, dirs)]
     if population: _check_population(runs, world)
     if compiled: check_compilable(runs[0].learner)
@@ -332,7 +334,6 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
             for r, res in zip(runs, resumes): _prepare_run_dir(r.exp, r.dir, res)
         if world > 1: torch.distributed.barrier()
         tune_malloc()
-        dev = get_device(device)
         for r, res in zip(runs, resumes): r.start(res, dev, dtype)
         share = slice(rank * exps[0].meta_batch // world, (rank + 1) * exps[0].meta_batch // world)  # every rank draws the same meta-batch and runs its share
         desc = f'population of {len(runs)}' if population else f'{exps[0].method} {exps[0].order}'

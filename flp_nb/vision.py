@@ -9,7 +9,7 @@ __all__ = ['OMNIGLOT_SPLITS', 'MINIIMAGENET_SPLITS', 'IMAGENET_MEAN', 'IMAGENET_
            'random_image_episodes', 'show_episodes']
 
 # %% ../nbs/02_vision.ipynb #89bddb17
-import dataclasses, csv, functools, pickle, re, zipfile
+import dataclasses, csv, functools, hashlib, pickle, re, zipfile
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,17 @@ _PNG = re.compile(r'(\d+)_(\d+)\.png')
 
 def _bad_file(path, e): return ValueError(f"cannot read {str(path)!r} ({type(e).__name__}: {e}); the file may be truncated or corrupt")
 
+def _check_sum(path:Path):
+    "Raise `ValueError` if a `SHA256SUMS` file beside `path` lists it and its bytes do not match."
+    sums = path.parent / 'SHA256SUMS'
+    if not sums.is_file(): return
+    want = {parts[1].lstrip('*'): parts[0].lower() for line in sums.read_text().splitlines() if len(parts := line.split()) == 2}.get(path.name)
+    if want is None: return
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    if h.hexdigest() != want: raise ValueError(f"{str(path)!r} does not match its entry in {str(sums)!r} (SHA-256 {h.hexdigest()[:16]}..., expected {want[:16]}...): the file is damaged or was replaced; fetch it again")
+
 def _omniglot_npz(path:Path)->np.ndarray:
     try:
         with np.load(path) as z: files, a = z.files, (z['images'] if 'images' in z.files else None)
@@ -73,6 +84,9 @@ def _omniglot_folder(folder:Path)->np.ndarray:
         if m is None: raise ValueError(f"unexpected file {str(png)!r} in the Omniglot folder; names must look like 0709_17.png")
         chars.setdefault(int(m.group(1)), []).append((int(m.group(2)), png))
     if not chars: raise ValueError(f"{str(folder)!r} holds no <alphabet>/<character>/*.png files; expected torchvision's omniglot-py layout")
+    ids = sorted(chars)  # Omniglot numbers its characters consecutively, the background set from 1
+    missing = sorted(set(range(1 if folder.name == 'images_background' else ids[0], ids[-1] + 1)) - set(ids))
+    if missing: raise ValueError(f"{str(folder)!r} lacks the characters with ids {missing[:10]}{' ...' if len(missing) > 10 else ''} (its ids run to {ids[-1]}): is the folder complete?")
     counts = {len(v) for v in chars.values()}
     if len(counts) > 1:
         c = min(chars, key=lambda k: len(chars[k]))
@@ -105,6 +119,7 @@ def _omniglot_source(root:Path, split:str)->Path:
 
 @functools.lru_cache(maxsize=4)
 def _load_omniglot(path:Path, size:int, mtime:int)->torch.Tensor:
+    if path.suffix == '.npz': _check_sum(path)
     a = _omniglot_npz(path) if path.suffix == '.npz' else _omniglot_folder(path)
     n, k, h, w = a.shape
     return _resize(a.reshape(n * k, 1, h, w), size).reshape(n, k, 1, size, size)
@@ -170,6 +185,7 @@ def _mini_source(root:Path, split:str):
 
 @functools.lru_cache(maxsize=4)
 def _load_miniimagenet(kind:str, path:Path, split:str, size:int, mtime:int)->torch.Tensor:
+    if kind != 'csv': _check_sum(path)
     a = _mini_csv(path, split, size) if kind == 'csv' else _mini_pickle(path)
     n, k, h, w, c = a.shape
     return _resize(a.reshape(n * k, h, w, c).transpose(0, 3, 1, 2), size).reshape(n, k, c, size, size)

@@ -7,7 +7,7 @@ __all__ = ['KEEP_CHECKPOINTS', 'RunFolderInUse', 'load_checkpoint', 'checkpoint_
            'meta_train', 'default_workers', 'ensure_trained']
 
 # %% ../nbs/09_meta.ipynb #f7809bf5
-import collections, contextlib, copy, dataclasses, fcntl, hashlib, json, os, pickle, random, socket, subprocess, sys, time, uuid, warnings
+import collections, contextlib, copy, dataclasses, fcntl, hashlib, json, os, pickle, random, shutil, socket, subprocess, sys, time, uuid, warnings
 from pathlib import Path
 
 import numpy as np
@@ -329,12 +329,19 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
     runs = [_Run(x, d, rank) for x, d in zip(exps, dirs)]
     if population: _check_population(runs, world)
     if compiled: check_compilable(runs[0].learner)
+    new = [r.dir for r in runs if not r.dir.exists()]
     with _folder_locks([r.dir for r in runs] if rank == 0 else []):  # one process per folder, from the first write to the last
-        if rank == 0:
-            for r, res in zip(runs, resumes): _prepare_run_dir(r.exp, r.dir, res)
-        if world > 1: torch.distributed.barrier()
-        tune_malloc()
-        for r, res in zip(runs, resumes): r.start(res, dev, dtype)
+        try:
+            if rank == 0:
+                for r, res in zip(runs, resumes): _prepare_run_dir(r.exp, r.dir, res)
+            if world > 1: torch.distributed.barrier()
+            tune_malloc()
+            for r, res in zip(runs, resumes): r.start(res, dev, dtype)
+        except BaseException as e:  # nothing trained yet: leave no new folder behind
+            for d in new: shutil.rmtree(d, ignore_errors=True)
+            if isinstance(e, (RuntimeError, MemoryError)) and ('allocate' in str(e) or 'out of memory' in str(e)):
+                raise ValueError(f"the meta-parameters of {len(runs)} run(s) do not fit in memory on {dev} ({str(e).splitlines()[0][:160]}); use a smaller network or fewer runs at once") from None
+            raise
         share = slice(rank * exps[0].meta_batch // world, (rank + 1) * exps[0].meta_batch // world)  # every rank draws the same meta-batch and runs its share
         desc = f'population of {len(runs)}' if population else f'{exps[0].method} {exps[0].order}'
         bar = tqdm(total=sum(x.episodes for x in exps), initial=sum(r.episode for r in runs), disable=quiet or rank > 0, desc=desc, unit='ep')

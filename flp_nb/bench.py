@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
-from fastcore.script import call_parse
+from .cli import console_script
 from tqdm.auto import tqdm
 
 from .core import as_leaves, check_choice, check_range, get_device, params_to, seed_everything, tune_malloc
@@ -144,7 +144,7 @@ def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps
     (out / 'bench.md').write_text(bench_table(results) + '\n')
     return results
 
-@call_parse
+@console_script
 def bench_main(out:str='bench', # folder for bench.json and bench.md
                quick:bool=False, # small sizes, about a minute on 2 cores
                cases:str=','.join(CASES), # comma-separated cases

@@ -44,7 +44,8 @@ class MLP(Config):
 # %% ../nbs/05_nets.ipynb #edd1a153
 def kaiming_normal(shape:tuple, # [out, in] or [out, in, k, k]; fan-in is the product of all but the first
                    generator:torch.Generator, dtype=torch.float32, device='cpu')->torch.Tensor:
-    "Kaiming-normal tensor with std `sqrt(2 / fan_in)`, drawn on the CPU from `generator`."
+    "Kaiming-normal tensor with std `sqrt(2 / fan_in)`, drawn on the CPU from `generator` (on the `meta` device, only its shape: nothing is drawn)."
+    if torch.device(device).type == 'meta': return torch.empty(shape, dtype=dtype, device='meta')
     return (torch.randn(shape, generator=generator, dtype=torch.float64) * math.sqrt(2 / math.prod(shape[1:]))).to(device=device, dtype=dtype)
 
 @patch

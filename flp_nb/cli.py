@@ -54,7 +54,9 @@ def console_script(f):
         if args or kwargs: return f(*args, **kwargs)
         parser = anno_parser(f, prog=Path(sys.argv[0]).name)
         parser.add_argument('--version', action='version', version=f'flp_nb {flp_nb.__version__}')
-        return f(**vars(parser.parse_args([_underscored(a) for a in sys.argv[1:]])))
+        args = vars(parser.parse_args([_underscored(a) for a in sys.argv[1:]]))
+        for k in ('pdb', 'xtra'): args.pop(k, None)  # fastcore's parser adds these two; our commands take neither
+        return f(**args)
     return main
 
 # %% ../nbs/14_cli.ipynb #8d4162e6

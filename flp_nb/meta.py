@@ -7,7 +7,7 @@ __all__ = ['KEEP_CHECKPOINTS', 'RunFolderInUse', 'load_checkpoint', 'checkpoint_
            'meta_train', 'default_workers', 'ensure_trained']
 
 # %% ../nbs/09_meta.ipynb #f7809bf5
-import collections, contextlib, copy, dataclasses, fcntl, hashlib, json, os, pickle, random, shutil, socket, subprocess, sys, time, uuid, warnings
+import collections, contextlib, copy, dataclasses, fcntl, hashlib, json, os, pickle, random, shutil, signal, socket, subprocess, sys, threading, time, uuid, warnings
 from pathlib import Path
 
 import numpy as np
@@ -368,6 +368,7 @@ def _worker_main():
     "A training worker: read `(exps, dirs, device, threads)` pickled on stdin, train the population, write its error (or None) pickled on stdout."
     out, sys.stdout = sys.stdout.buffer, sys.stderr  # stdout carries the result only
     exps, dirs, device, threads = pickle.load(sys.stdin.buffer)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     torch.set_num_threads(threads)
     try: meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=True); err = None
     except Exception as e: err = e
@@ -378,6 +379,11 @@ def _worker_main():
 def default_workers(device='auto')->int:
     "Populations to train at once: one per CPU core on a CPU device, one on a GPU (where they would share it)."
     return os.cpu_count() or 1 if get_device(device).type == 'cpu' else 1
+
+def _end_with_parent(parent:int, poll:float=1.0):
+    "End this worker (as `SIGTERM` would) once its parent process is gone: no orphan goes on training."
+    while os.getppid() == parent: time.sleep(poll)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 def _episodes_logged(dirs:list)->int:
     "Episodes logged so far in the runs' `metrics.jsonl` files."
@@ -391,10 +397,10 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
     all_dirs, threads = [d for _, ds in groups for d in ds], max(1, torch.get_num_threads() // workers)
     bar = tqdm(total=sum(x.episodes for xs, _ in groups for x in xs), initial=_episodes_logged(all_dirs), disable=quiet, unit='ep',
                desc=f'{len(groups)} populations, {workers} workers')
-    running, errors = [], []
+    running, errors, stopped = [], [], False  # stopped: a worker was killed by a signal, so no new one starts
     try:
-        while queue or running:
-            while queue and len(running) < workers:
+        while running or (queue and not stopped):
+            while queue and len(running) < workers and not stopped:
                 p = subprocess.Popen([sys.executable, '-c', 'from flp_nb.meta import _worker_main; _worker_main()'], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                 p.stdin.write(pickle.dumps((*queue.pop(0), device, threads))); p.stdin.close()
                 running.append(p)
@@ -404,6 +410,7 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
                 blob = p.stdout.read()
                 err = pickle.loads(blob) if blob else RuntimeError(f"a training worker ended with exit code {p.returncode} and no result (see its messages above)")
                 if err is not None: errors.append(err)
+                stopped |= p.returncode < 0
             bar.update(max(0, _episodes_logged(all_dirs) - bar.n))
     finally:
         for p in running: p.terminate()

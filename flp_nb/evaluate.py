@@ -15,7 +15,7 @@ import torch
 
 from .core import _decode
 from .outer import OuterLoop
-from .meta import _atomic_write, load_checkpoint, read_metrics
+from .meta import _atomic_write, file_fingerprint, load_checkpoint, read_metrics
 from .sine import PAPER_TABLE1, SINE_METHODS, SineExperiment
 from .fewshot import FewShotExperiment
 
@@ -47,10 +47,6 @@ def _cache_name(overrides:dict)->str:
     if safe == raw: return f'eval-{raw}.json'
     return f"eval-{safe}-{hashlib.sha1(json.dumps(overrides, sort_keys=True, default=str).encode()).hexdigest()[:8]}.json"
 
-def _fingerprint(path:Path)->str:
-    "The first 16 hex digits of the SHA-256 of a file's bytes."
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
 def _read_cache(path:Path)->dict|None:
     "A cached evaluation, or None when there is none or it cannot be read (it is then recomputed)."
     try: return json.loads(path.read_text())
@@ -67,7 +63,7 @@ def evaluate_run(run_dir, # a finished meta_train run folder
     trained, meta, episode = load_run(run_dir, device=device)
     exp = trained.replace(**overrides)
     if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in {run_dir} was meta-trained as; change only what the task draws (such as its order or lifetime)")
-    files = {f: _fingerprint(run_dir / n) for f, n in (('checkpoint', 'checkpoint.pt'), ('config', 'config.json'))}
+    files = {f: file_fingerprint(run_dir / n) for f, n in (('checkpoint', 'checkpoint.pt'), ('config', 'config.json'))}
     key = json.loads(json.dumps({'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **files, **({'overrides': overrides} if overrides else {})}))
     cache, steps = run_dir / _cache_name(overrides), {'lifetime_steps': exp.lifetime_steps, 'trained_steps': trained.lifetime_steps}
     if (saved := _read_cache(cache)) and saved.get('key') == key: return {**saved, **steps}

@@ -371,11 +371,15 @@ def _worker_main():
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends a worker at once, without a traceback; its parent sees it killed and starts no other
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     torch.set_num_threads(threads)
-    try: meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=True); err = None
+    try: _train_population(exps, dirs, device, quiet=True); err = None
     except Exception as e: err = e
     try: blob = pickle.dumps(err)
     except Exception: blob = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
     out.write(blob); out.flush()
+
+def _train_population(exps:list, dirs:list, device, quiet:bool)->list:
+    "Train one population, resuming each run whose folder already holds its config."
+    return meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=quiet)
 
 def default_workers(device='auto')->int:
     "Populations to train at once: one per CPU core on a CPU device, one on a GPU (where they would share it)."
@@ -442,7 +446,7 @@ def ensure_trained(exp:OuterLoop|list, # a run's config, or a list of them (a po
         if i not in done: todo.setdefault(_lifetime_shape(exps[i]), []).append(i)
     groups = [([exps[i] for i in g], [dirs[i] for i in g]) for g in todo.values()]
     if workers == 1 or len(groups) <= 1:
-        for (xs, ds), g in zip(groups, todo.values()): done.update(zip(g, meta_train(xs, ds, resume=[(d / 'config.json').exists() for d in ds], device=device, quiet=quiet)))
+        for (xs, ds), g in zip(groups, todo.values()): done.update(zip(g, _train_population(xs, ds, device, quiet)))
     else:
         _train_in_workers(groups, device, quiet, workers)
         for g in todo.values(): done.update((i, load_checkpoint(dirs[i], device=get_device(device))[0]) for i in g)

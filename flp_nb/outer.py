@@ -70,6 +70,10 @@ class OuterLoop(Config):
         "The run's initial meta-parameters (the learner's; an experiment kind may adjust them)."
         return self.learner().init_meta(generator, dtype=dtype, device=device)
 
+    def data_fingerprint(self)->str|None:
+        "A fingerprint of the stored data `evaluate` uses (None: its tasks are generated, not read from files)."
+        return None
+
     def group_lrs(self)->dict:
         "Meta-learning rate of each meta-learned group (fixed and empty groups are left out)."
         learner, frozen = self.learner(), self.methods[self.method].frozen + self.freeze

@@ -24,7 +24,7 @@ from .outer import OuterLoop
 def _atomic_write(path:Path, write,
                   older:list=() # earlier versions to keep, newest first: each moves down one place before the rename
                  ):
-    "Call `write(tmp_path)` on a temporary name of this process's own, flush it to disk, then rename over `path`; a failed write leaves nothing."
+    "Call `write(tmp_path)` on a temporary name of this process's own, flush it to disk, then rename over `path`; a failed write leaves nothing and names `path`."
     tmp = path.with_name(f'.{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp')
     try:
         write(tmp)
@@ -33,7 +33,12 @@ def _atomic_write(path:Path, write,
         for new, old in reversed(list(zip(chain[1:], chain[:-1]))):
             if old.exists(): os.replace(old, new)
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as e: raise _write_error(path, e) from e  # torch.save reports a full disk as a RuntimeError
     finally: tmp.unlink(missing_ok=True)
+
+def _write_error(path:Path, e:Exception)->OSError:
+    "An `OSError` that names the file a failed write was for, and the usual causes."
+    return OSError(getattr(e, 'errno', None), f"could not write {str(path)!r} ({type(e).__name__}: {e}); is the disk full, or the folder no longer writable?")
 
 class RunFolderInUse(RuntimeError):
     "Another process is training in this run folder."
@@ -253,7 +258,8 @@ def finish(self:_Run, e:int, loss, seconds:float):
     self.seconds += seconds; self.episode = e + 1
     row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}, 'seconds': round(self.seconds, 3), 'skipped': self.skipped}
     if bad: row['nonfinite'] = bad
-    self.log.write(json.dumps(row) + '\n'); self.log.flush()
+    try: self.log.write(json.dumps(row) + '\n'); self.log.flush()
+    except OSError as e: raise _write_error(self.dir / 'metrics.jsonl', e) from e
     n_failed, window = sum(self.failed), len(self.failed)
     if bad and window >= min(self.failed.maxlen, exp.episodes) and n_failed > exp.max_skipped * window:
         self.error = (f"non-finite meta-losses or meta-gradients in {n_failed} of the last {window} episodes of {str(self.dir)!r} (the latest, episode {e}: {bad}); "
@@ -401,9 +407,9 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
     queue = sorted(groups, key=lambda g: -len(g[0]) * max(x.episodes for x in g[0]))
     workers = min(workers, len(groups))
     all_dirs, threads = [d for _, ds in groups for d in ds], max(1, torch.get_num_threads() // workers)
-    bar = tqdm(total=sum(x.episodes for xs, _ in groups for x in xs), initial=_episodes_logged(all_dirs), disable=quiet, unit='ep',
-               desc=f'{len(groups)} populations, {workers} workers')
-    running, errors, stopped = [], [], False  # stopped: a worker was killed by a signal, so no new one starts
+    desc = lambda done: f'{done} of {len(groups)} populations done, {workers} workers'
+    bar = tqdm(total=sum(x.episodes for xs, _ in groups for x in xs), initial=_episodes_logged(all_dirs), disable=quiet, unit='ep', desc=desc(0))
+    running, errors, stopped, n_done = [], [], False, 0  # stopped: a worker was killed by a signal, so no new one starts
     try:
         while running or (queue and not stopped):
             while queue and len(running) < workers and not stopped:
@@ -417,6 +423,7 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
                 err = pickle.loads(blob) if blob else RuntimeError(f"a training worker ended with exit code {p.returncode} and no result (see its messages above)")
                 if err is not None: errors.append(err)
                 stopped |= p.returncode < 0
+                n_done += 1; bar.set_description(desc(n_done), refresh=False)
             bar.update(max(0, _episodes_logged(all_dirs) - bar.n))
     finally:
         for p in running: p.terminate()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.ticker import MaxNLocator
 
 from .core import _decode
 from .outer import OuterLoop
@@ -58,12 +59,13 @@ def evaluate_run(run_dir, # a finished meta_train run folder
                  device='cpu',
                  overrides:dict=None # task fields to change for evaluation, e.g. a longer lifetime: `{'steps_per_function': 160}` or `{'k_shot': 10}`
                 )->dict:
-    "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, config, runs, seed and overrides."
+    "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, config, evaluation data, runs, seed and overrides."
     run_dir, overrides = Path(run_dir), overrides or {}
     trained, meta, episode = load_run(run_dir, device=device)
     exp = trained.replace(**overrides)
     if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in {run_dir} was meta-trained as; change only what the task draws (such as its order or lifetime)")
     files = {f: file_fingerprint(run_dir / n) for f, n in (('checkpoint', 'checkpoint.pt'), ('config', 'config.json'))}
+    if (data := exp.data_fingerprint()) is not None: files['data'] = data
     key = json.loads(json.dumps({'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **files, **({'overrides': overrides} if overrides else {})}))
     cache, steps = run_dir / _cache_name(overrides), {'lifetime_steps': exp.lifetime_steps, 'trained_steps': trained.lifetime_steps}
     if (saved := _read_cache(cache)) and saved.get('key') == key: return {**saved, **steps}
@@ -105,11 +107,12 @@ def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + ('' if se is None e
 
 def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
                   metric:str='mse', # the number to average
-                  methods:dict=SINE_METHODS, # method table (labels and row order)
-                  paper:dict=PAPER_TABLE1 # the paper's `(mean, se)` per `(method, order)`
+                  methods:dict=None, # method table, for labels and row order (default: `SINE_METHODS`)
+                  paper:dict=None # the paper's `(mean, se)` per `(method, order)` (default: `PAPER_TABLE1`)
                  )->tuple:
     "Markdown table and JSON-ready summary: mean (SE over seeds) per method and order, the paper's value beside ours."
-    table, methods = methods, [m for m in methods if any(r['method'] == m for r in results)]
+    table, paper = methods or SINE_METHODS, PAPER_TABLE1 if paper is None else paper
+    methods = [m for m in table if any(r['method'] == m for r in results)]
     orders = [o for o in ('iid', 'continual', 'iid_examples') if any(r['order'] == o for r in results)]
     summary = []
     for m in methods:
@@ -130,39 +133,81 @@ def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
     return '\n'.join(lines), summary
 
 # %% ../nbs/11_evaluate.ipynb #5a182f17
+def _palette(n:int)->list:
+    "`n` distinct colours: matplotlib's ten, then evenly spaced hues."
+    return list(plt.get_cmap('tab10').colors[:n]) if n <= 10 else [plt.get_cmap('hsv')(i / n) for i in range(n)]
+
+def _set_y(ax, values:list, log:bool, margin:float=1.15):
+    "Y-limits over `values` (the finite ones), on a log scale only where they span more than a factor of 20."
+    v = [x for x in values if math.isfinite(x)]
+    if not v: return
+    lo, hi = min(v), max(v)
+    if log and lo > 0 and hi / lo > 20: ax.set(yscale='log', ylim=(lo / margin, hi * margin))
+    else: ax.set(yscale='linear', ylim=(min(0, lo), hi + (margin - 1) * (hi - min(0, lo)) or 1))
+
+def _marked(ax, x:float, text:str, color='k'):
+    "A note at the top edge of `ax` above `x` (a value that is off the axis, or not a number)."
+    ax.annotate(text, (x, 1), xycoords=ax.get_xaxis_transform(), ha='center', va='top', fontsize=7, color=color)
+
+def _outliers(finals:dict, factor:float=100)->set:
+    "Labels whose final value is not finite, or more than `factor` times the median of the finite finals: runs that diverged."
+    ok = sorted(v for v in finals.values() if math.isfinite(v))
+    ref = ok[(len(ok) - 1) // 2] if ok else 0  # the lower median: of two, the smaller
+    return {k for k, v in finals.items() if not math.isfinite(v) or (ref > 0 and v > factor * ref)}
+
 def plot_meta_curves(run_dirs:dict, # label -> run folder
                      ax=None, window:int=50, ylabel:str='meta-loss (query MSE)'):
-    "Meta-training loss of each run, smoothed over `window` episodes, on a log scale."
+    "Meta-training loss of each run, smoothed over `window` episodes (non-finite ones left out); diverged runs are marked and do not set the y-limits."
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    curves = {}
     for label, d in run_dirs.items():
-        loss = torch.tensor([r['meta_loss'] for r in read_metrics(d)])
+        loss = torch.tensor([r['meta_loss'] for r in read_metrics(d)], dtype=torch.float64)
         w = max(1, min(window, len(loss) // 5))
-        smooth = loss.unfold(0, w, 1).mean(-1) if len(loss) >= w else loss
-        ax.plot(torch.arange(len(smooth)) + w, smooth, label=label)
-    ax.set(xlabel='episode', ylabel=ylabel, yscale='log'); ax.legend(fontsize=7)
+        ok = loss.isfinite()
+        sums = torch.where(ok, loss, 0.0).unfold(0, w, 1).sum(-1) if len(loss) >= w else torch.where(ok, loss, 0.0)
+        counts = ok.double().unfold(0, w, 1).sum(-1) if len(loss) >= w else ok.double()
+        curves[label] = (torch.arange(len(sums)) + w, sums / counts)  # NaN where a whole window was non-finite
+    bad = _outliers({k: float(c[1][-1]) if len(c[1]) else math.nan for k, c in curves.items()})
+    for (label, (x, y)), colour in zip(curves.items(), _palette(len(curves))):
+        ax.plot(x, y, color=colour, label=label + (' (diverged)' if label in bad else ''), ls=':' if label in bad else '-')
+    _set_y(ax, [v for k, (_, y) in curves.items() if k not in bad for v in y.tolist()], log=True)
+    ax.set(xlabel='episode', ylabel=ylabel); ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax
 
 def plot_results(summary:list, # from `results_table`
                  ax=None, ylabel:str='query MSE', log:bool=True):
-    "The summary's value per method and order, with standard-error bars and the paper's values marked."
+    "The summary's value per method and order, with standard-error bars and the paper's values marked; a value that is not a number, or far off the scale, is written above its place."
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     orders = sorted({s['order'] for s in summary}, key=['iid', 'continual', 'iid_examples'].index)
     methods = list(dict.fromkeys(s['method'] for s in summary))
-    width = 0.8 / len(orders)
+    width, colours = 0.8 / len(orders), _palette(len(orders))
+    bad = _outliers({(s['method'], s['order']): s['value'] for s in summary})
+    shown = [v for s in summary if (s['method'], s['order']) not in bad for v in (s['value'] + (s['se'] or 0), s['value'], s['paper'] or math.nan)]
     for j, o in enumerate(orders):
         rows = [next((s for s in summary if s['method'] == m and s['order'] == o), None) for m in methods]
         xs = [i + (j - (len(orders) - 1) / 2) * width for i in range(len(methods))]
-        ax.bar(xs, [r['value'] if r else float('nan') for r in rows], width, yerr=[(r['se'] or 0) if r else 0 for r in rows], label=f'{o} (ours)', capsize=2)
-        ax.scatter(xs, [r['paper'] if r and r['paper'] else float('nan') for r in rows], marker='_', s=300, color='k', zorder=3, label='paper' if j == 0 else None)
+        ok = [r is not None and (r['method'], o) not in bad for r in rows]
+        ax.bar(xs, [r['value'] if k else math.nan for r, k in zip(rows, ok)], width, yerr=[(r['se'] or 0) if k else 0 for r, k in zip(rows, ok)],
+               color=colours[j], label=f'{o} (ours)', capsize=2)
+        for x, r, k in zip(xs, rows, ok):
+            if r is not None and not k: _marked(ax, x, 'NaN' if not math.isfinite(r['value']) else f"{r['value']:.2g}\n↑", colours[j])
+        ax.scatter(xs, [r['paper'] if r and r['paper'] else math.nan for r in rows], marker='_', s=300, color='k', zorder=3, label='paper' if j == 0 else None)
     labels = {s['method']: s['label'] for s in summary}
     ax.set_xticks(range(len(methods)), [labels[m] for m in methods], rotation=30, ha='right', fontsize=7)
-    ax.set(ylabel=ylabel, yscale='log' if log else 'linear'); ax.legend(fontsize=7)
+    _set_y(ax, shown, log)
+    ax.set(ylabel=ylabel); ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax
 
 def plot_learning_curves(curves:dict, # label -> evaluation result with 'curve_steps' and 'curve'
                          ax=None, xlabel:str='inner step', ylabel:str='MSE on functions seen so far', log:bool=True):
-    "Inner-loop learning curves: the evaluation's score after each block of steps."
+    "Inner-loop learning curves: the evaluation's score after each block of steps; a point that is not a number is marked with × at the top."
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
-    for label, r in curves.items(): ax.plot(r['curve_steps'], r['curve'], marker='.', label=label)
-    ax.set(xlabel=xlabel, ylabel=ylabel, yscale='log' if log else 'linear'); ax.legend(fontsize=7)
+    for (label, r), colour in zip(curves.items(), _palette(len(curves))):
+        ax.plot(r['curve_steps'], r['curve'], marker='.', color=colour, label=label)
+        for x, y in zip(r['curve_steps'], r['curve']):
+            if not math.isfinite(y): _marked(ax, x, '×', colour)
+    _set_y(ax, [y for r in curves.values() for y in r['curve']], log)
+    ax.set(xlabel=xlabel, ylabel=ylabel); ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax

@@ -84,6 +84,7 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
                device:str='auto', # 'auto', 'cpu' or 'cuda'
                segment:int=None, # segment checkpointing of the inner loop, in steps
                compiled:bool=False, # compile each step's update with torch.compile
+               meta_batch:int=None, # episodes per meta-gradient step, instead of the config's (under torchrun, at least the number of processes)
                quiet:bool=False): # no progress bar
     "Meta-train the experiment in `config` into `run_dir`, or several as one population; under torchrun, one process per rank."
     from flp_nb.evaluate import experiment_from_json
@@ -92,6 +93,7 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
     try:
         if len(configs) != len(dirs): raise ValueError(f"give one run folder per config: {len(configs)} configs, {len(dirs)} run folders")
         exps = [experiment_from_json(c) for c in configs]
+        if meta_batch is not None: exps = [x.replace(meta_batch=meta_batch) for x in exps]
         exp, run_dir = (exps[0], dirs[0]) if len(exps) == 1 else (exps, dirs)
         if world > 1:
             dev = get_device(device)
@@ -132,11 +134,12 @@ def _fewshot_params(scale, width, dataset, data_dir)->dict:
     elif not Path(data_dir).expanduser().is_dir(): raise ValueError(f"data_dir {data_dir!r} is not a folder")
     return dict(dataset=dataset, data_dir=str(Path(data_dir).expanduser().resolve()) if data_dir else None)
 
-def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
+def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
               width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False, workers:int=None)->Path:
-    "Execute the reproduction notebook with papermill; return the output folder."
-    from flp_nb.sine import SINE_METHODS, SINE_SCALES
-    from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES
+    "Meta-train the reproduction's runs (one progress bar over all), then execute its notebook with papermill; return the output folder."
+    from flp_nb.sine import SINE_METHODS, SINE_SCALES, sine_grid
+    from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, fewshot_grid, synthetic_data_dir
+    from flp_nb.meta import default_workers, ensure_trained
     nb = repro_notebook(experiment)
     fewshot, analysis = experiment == 'fewshot', experiment == 'analysis'
     methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (SINE_METHODS, SINE_SCALES)
@@ -154,13 +157,26 @@ def reproduce(experiment:str='sine', scale:str='cpu', seeds:int=2, out:str='runs
     get_device(device)
     extra = _fewshot_params(scale, width, dataset, data_dir) if fewshot else dict(width=width)
     out_dir = Path(out).resolve() / (f'fewshot-{dataset}-{scale}' if fewshot else f'{experiment}-{scale}')
-    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=list(range(seeds)), methods=chosen, episodes=episodes, device=device, workers=workers, **extra)
+    over, seeds = {'episodes': episodes} if episodes else {}, list(range(seeds))
+    if fewshot:
+        synthetic = extra['data_dir'] is None
+        if synthetic: extra['data_dir'] = str(out_dir / 'synthetic-data')
+        runs = fewshot_grid(scale, extra['data_dir'], dataset, chosen, seeds=seeds, **over)
+    else: runs = sine_grid(scale, chosen, seeds=seeds, **over, **({'width': width} if width else {}))
+    _make_folder(out_dir)
+    if fewshot and synthetic: synthetic_data_dir(out_dir, dataset)
+    if not quiet: print(f"meta-training {len(runs)} runs into {out_dir} (finished runs are reused, unfinished ones resume)", flush=True)
+    ensure_trained(list(runs.values()), [out_dir / n for n in runs], device=device, quiet=quiet, workers=workers or default_workers(device))
+    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=seeds, methods=chosen, episodes=episodes, device=device, workers=workers, **extra)
+
+def _make_folder(out_dir:Path):
+    try: out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f"out folder {str(out_dir)!r} cannot be created: {e}") from None
 
 def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
     "Execute `nb` with papermill into `out_dir` (also its working folder), with `params` and `out_dir` as parameters."
     import papermill as pm
-    try: out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise ValueError(f"out folder {str(out_dir)!r} cannot be created: {e}") from None
+    _make_folder(out_dir)
     from traitlets.config import Config
     quiet_kernel = Config({'KernelManager': {'transport_encryption': 'auto'}})  # encrypted where the kernel offers it: no "running over TCP without encryption" warning
     try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters={**params, 'out_dir': str(out_dir)}, kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet, config=quiet_kernel)
@@ -171,7 +187,7 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
 
 @console_script
 def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2) or 'analysis' (Figure 2, on their models)
-                   scale:str='cpu', # 'smoke', 'cpu', 'paper' (and 'paper_chunked' for sine)
+                   scale:str='smoke', # 'smoke' (seconds, the notebooks' default), 'cpu' (hours), 'paper' (and 'paper_chunked' for sine; GPU)
                    seeds:int=2, # independently meta-trained networks per row
                    out:str='runs', # parent folder of the output
                    methods:str=None, # comma-separated method names (default: all of the table)

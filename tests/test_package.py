@@ -25,4 +25,9 @@ def test_docs_and_readme_build():
     r = subprocess.run([sys.executable, str(ROOT / 'tools' / 'build_docs.py'), '--check-readme'], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert (ROOT / '_proc' / '_docs' / 'index.html').exists()
-    assert 'oja_update' in (ROOT / '_proc' / '_docs' / '03_plasticity.html').read_text()
+    page = (ROOT / '_proc' / '_docs' / '03_plasticity.html').read_text()
+    assert 'oja_update' in page and '<math' in page and 'class="math' not in page  # math as MathML, rendered without a network
+    pages = list((ROOT / '_proc' / '_docs').rglob('*.html'))
+    assert not [p.name for p in pages if 'katex' in p.read_text()], 'a page still loads KaTeX from a CDN'
+    assert not [p.name for p in pages if 'src="data:image' in p.read_text()], 'an inline image was not written to a file of its own'
+    assert 'class="figure-full" href="images/sine_cpu_results.png"' in (ROOT / '_proc' / '_docs' / 'index.html').read_text()

@@ -4,12 +4,13 @@ nbdev prepares the notebooks (`proc_nbs`: show_doc, directives, sidebar) exactly
 smalldocs, a pure-Python renderer of Quarto projects, renders them. Users with Quarto run `nbdev_docs` instead.
 Usage: python tools/build_docs.py [--check-readme]
 """
-import json, shutil, subprocess, sys
+import base64, html, json, re, shutil, subprocess, sys
 from pathlib import Path
 
 import nbdev.doclinks
 from nbdev.config import get_config
 from nbdev.quarto import nbdev_sidebar, proc_nbs, refresh_quarto_yml
+from latex2mathml.converter import convert as tex_to_mathml
 
 ROOT = Path(__file__).resolve().parents[1]
 # nbdev writes an `output-file` key for Quarto into each processed notebook; smalldocs names its pages itself.
@@ -30,9 +31,53 @@ def readme_text(nb_path):
     return '<!-- generated from nbs/index.ipynb by tools/build_docs.py: edit the notebook, not this file -->\n\n' + '\n\n'.join(parts) + '\n'
 
 
+MATH = re.compile(r'<span class="math (inline|display)">(.*?)</span>', re.S)
+KATEX = re.compile(r'<link[^>]*katex[^>]*>|<script[^>]*katex[^>]*>\s*</script>')
+IMG = re.compile(r'<img ([^>]*?)src="(data:image/(png|jpeg);base64,([^"]+)|[^"]+)"([^>]*)>')
+
+
+def _mathml(m):
+    "One math span as MathML, which browsers render themselves."
+    tex = html.unescape(m.group(2)).strip()
+    if tex[:2] in ('\\(', '\\['): tex = tex[2:-2]
+    return tex_to_mathml(tex, display='block' if m.group(1) == 'display' else 'inline')
+
+
+def finish_pages(site):
+    "Math as MathML in place of KaTeX from a CDN (the site works offline); each image a file of its own that opens full size on click."
+    (site / 'figures').mkdir(exist_ok=True)
+    for page in site.rglob('*.html'):
+        n, rel = 0, '../' * (len(page.relative_to(site).parts) - 1)
+        def figure(m):
+            nonlocal n
+            src = m.group(2)
+            if m.group(4):  # an inline notebook output: written out, so that it can open on its own
+                n += 1; name = f"figures/{'-'.join(page.relative_to(site).with_suffix('').parts)}-{n}.{m.group(3)}"
+                (site / name).write_bytes(base64.b64decode(m.group(4))); src = rel + name
+            return f'<a class="figure-full" href="{src}" target="_blank" title="open full size"><img {m.group(1)}src="{src}"{m.group(5)}></a>'
+        text = page.read_text()
+        page.write_text(IMG.sub(figure, KATEX.sub('', MATH.sub(_mathml, text))))
+
+
+def results_tables():
+    "Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, which the reproduction pages include."
+    from flp_nb.evaluate import results_table
+    from flp_nb.fewshot import FEWSHOT_METHODS, PAPER_TABLE2
+    for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):
+        d = json.loads(f.read_text())
+        rows = [r for r in d.get('rows', []) if not r.get('fresh_seed')] if isinstance(d, dict) else []  # other files there are not run summaries
+        if not rows: continue
+        mse = 'mse' in rows[0]
+        md, _ = results_table(rows, 'mse' if mse else 'error', *(() if mse else (FEWSHOT_METHODS, PAPER_TABLE2)))
+        what = f"query MSE after the {rows[0]['steps']}-step lifetime" if mse else 'query error (%)'
+        f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: {what}, mean over seeds {sorted({r['seed'] for r in rows})} (standard error over seeds), "
+                                        f"{d['eval_runs']} evaluation lifetimes per run; {d['machine']}; `{d['command']}`.\n\n{md}\n")
+
+
 def build():
     "Prepare the notebooks with nbdev and render the site with smalldocs; return the site folder."
     cfg = get_config(str(ROOT / 'settings.ini'))
+    results_tables()
     refresh_quarto_yml()
     nbdev.doclinks._build_modidx()
     nbdev_sidebar.__wrapped__()
@@ -45,6 +90,7 @@ def build():
     site = proc / cfg.doc_path.name
     if not site.exists(): site = proc / '_site'
     if not any(site.glob('*.html')): raise SystemExit(f'docs build wrote no HTML pages into {site}')
+    finish_pages(site)
     return site
 
 

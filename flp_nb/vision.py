@@ -127,8 +127,9 @@ def _check_split_ids(folder:Path, ids:list):
         raise ValueError(f"{str(folder)!r} ends at character id {ev[-1]}, the official evaluation set at {OMNIGLOT_LAST_ID}: an alphabet at its end is missing; is the folder complete?")
 
 def _stamp(path:Path)->int:
-    "Latest modification time of a file, or of anything under a folder (the loaders' cache key)."
-    return max([path.stat().st_mtime_ns] + ([p.stat().st_mtime_ns for p in path.rglob('*')] if path.is_dir() else []))
+    "The loaders' cache key for a file, or for everything under a folder: each file's name, size, inode and change time (which any write sets, and no tool sets back)."
+    files = sorted(path.rglob('*')) if path.is_dir() else [path]
+    return hash(tuple((str(p), s.st_size, s.st_ino, s.st_ctime_ns) for p in files for s in [p.stat()]))
 
 def _loader_root(what:str, root, split:str, splits:tuple, image_size:int)->Path:
     "Check a loader's arguments; the data folder, which must exist."
@@ -223,7 +224,7 @@ def load_miniimagenet(root, # folder holding images/ and the CSVs, or a cache pi
                      )->ImageSet:
     "One Mini-ImageNet split as an `ImageSet` of `[classes, images, 3, size, size]` (cached per process)."
     kind, path = _mini_source(_loader_root('Mini-ImageNet', root, split, MINIIMAGENET_SPLITS, image_size), split)
-    return ImageSet(_load_miniimagenet(kind, path.resolve(), split, image_size, _stamp(path / f'{split}.csv' if kind == 'csv' else path)), IMAGENET_MEAN, IMAGENET_STD, f'miniimagenet {split} ({path})')
+    return ImageSet(_load_miniimagenet(kind, path.resolve(), split, image_size, _stamp(path)), IMAGENET_MEAN, IMAGENET_STD, f'miniimagenet {split} ({path})')
 
 # %% ../nbs/02_vision.ipynb #25db15e6
 DATASETS = {'omniglot': (load_omniglot, ('background', 'evaluation'), 1),

@@ -30,4 +30,6 @@ def test_docs_and_readme_build():
     pages = list((ROOT / '_proc' / '_docs').rglob('*.html'))
     assert not [p.name for p in pages if 'katex' in p.read_text()], 'a page still loads KaTeX from a CDN'
     assert not [p.name for p in pages if 'src="data:image' in p.read_text()], 'an inline image was not written to a file of its own'
-    assert 'class="figure-full" href="images/sine_cpu_results.png"' in (ROOT / '_proc' / '_docs' / 'index.html').read_text()
+    index = (ROOT / '_proc' / '_docs' / 'index.html').read_text()
+    assert 'class="figure-full" href="images/sine_cpu_results.png"' in index
+    assert 'href="09_meta.html#meta_train"' in index and 'flp-nb.github.io' not in index  # cross-references resolve within the built site

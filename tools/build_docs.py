@@ -43,9 +43,20 @@ def _mathml(m):
     return tex_to_mathml(tex, display='block' if m.group(1) == 'display' else 'inline')
 
 
-def finish_pages(site):
-    "Math as MathML in place of KaTeX from a CDN (the site works offline); each image a file of its own that opens full size on click."
+def _module_pages():
+    "Each module's page in this site: `{'meta': '09_meta', ...}` (smalldocs names pages after their notebooks)."
+    found = {}
+    for nb in (ROOT / 'nbs').glob('*.ipynb'):
+        m = re.search(r'#\|\s*default_exp\s+(\w+)', nb.read_text())
+        if m: found[m.group(1)] = nb.stem
+    return found
+
+
+def finish_pages(site, host):
+    "Math as MathML in place of KaTeX from a CDN (the site works offline); each image a file of its own that opens full size on click; links to the hosted site's module pages (`meta.html#x`) as links within this one (`09_meta.html#x`)."
     (site / 'figures').mkdir(exist_ok=True)
+    pages = _module_pages()
+    link = re.compile(r'href="(?:' + re.escape(host) + r'/)?(' + '|'.join(pages) + r')\.html(#[^"]*)?"')
     for page in site.rglob('*.html'):
         n, rel = 0, '../' * (len(page.relative_to(site).parts) - 1)
         def figure(m):
@@ -56,6 +67,7 @@ def finish_pages(site):
                 (site / name).write_bytes(base64.b64decode(m.group(4))); src = rel + name
             return f'<a class="figure-full" href="{src}" target="_blank" title="open full size"><img {m.group(1)}src="{src}"{m.group(5)}></a>'
         text = page.read_text()
+        text = link.sub(lambda m: f'href="{rel}{pages[m.group(1)]}.html{m.group(2) or ""}"', text)
         page.write_text(IMG.sub(figure, KATEX.sub('', MATH.sub(_mathml, text))))
 
 
@@ -90,7 +102,7 @@ def build():
     site = proc / cfg.doc_path.name
     if not site.exists(): site = proc / '_site'
     if not any(site.glob('*.html')): raise SystemExit(f'docs build wrote no HTML pages into {site}')
-    finish_pages(site)
+    finish_pages(site, cfg.doc_host.rstrip('/') + cfg.doc_baseurl.rstrip('/'))
     return site
 
 

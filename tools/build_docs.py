@@ -93,6 +93,8 @@ def build():
     refresh_quarto_yml()
     nbdev.doclinks._build_modidx()
     nbdev_sidebar.__wrapped__()
+    import warnings  # a cell mixing imports with other code would be executed by the docs build (nbdev runs every cell that imports)
+    warnings.filterwarnings('error', message='Found cells containing imports and other code')
     proc = proc_nbs(n_workers=0, force=True)
     for runs in [d for d in proc.rglob('runs') if d.is_dir()]: shutil.rmtree(runs)  # run folders the notebooks wrote are not docs
     r = subprocess.run([str(Path(sys.executable).parent / 'smalldocs'), 'render', str(proc)], capture_output=True, text=True)

@@ -65,16 +65,17 @@ def demo_main(method:str='flp3', # a key of SINE_METHODS
               order:str='iid', # stream order: 'iid' or 'continual'
               episodes:int=40, # meta-training episodes
               width:int=None, # hidden width (default: the cpu preset's, 32)
+              n_eval:int=16, # held-out lifetimes scored before and after
               seed:int=0, # seed of the run
               run_dir:str=None, # keep the run folder here (default: none kept)
               device:str='auto', # 'auto', 'cpu' or 'cuda'
               quiet:bool=False): # no progress bar
     "Meta-train a method at the cpu preset for a few episodes and print the query MSE on held-out lifetimes before and after."
-    try: r = demo(method=method, order=order, episodes=episodes, width=width, seed=seed, run_dir=run_dir, device=device, quiet=quiet)
+    try: r = demo(method=method, order=order, episodes=episodes, width=width, n_eval=n_eval, seed=seed, run_dir=run_dir, device=device, quiet=quiet)
     except ValueError as e: raise SystemExit(f"flp_demo: {e}")
     x = r['experiment']
     print(f"{SINE_METHODS[method].label}, width {x.width}, {order} sine streams of {x.lifetime_steps} steps, {episodes} meta-training episodes, seed {seed}")
-    print(f"query MSE on 16 held-out lifetimes: before {r['before']:.3f}, after {r['after']:.3f}")
+    print(f"query MSE on {n_eval} held-out lifetimes: before {r['before']:.3f}, after {r['after']:.3f}")
 
 # %% ../nbs/14_cli.ipynb #d0066661
 @console_script

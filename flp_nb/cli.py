@@ -72,7 +72,7 @@ def demo_main(method:str='flp3', # a key of SINE_METHODS
               quiet:bool=False): # no progress bar
     "Meta-train a method at the cpu preset for a few episodes and print the query MSE on held-out lifetimes before and after."
     try: r = demo(method=method, order=order, episodes=episodes, width=width, n_eval=n_eval, seed=seed, run_dir=run_dir, device=device, quiet=quiet)
-    except ValueError as e: raise SystemExit(f"flp_demo: {e}")
+    except (ValueError, OSError) as e: raise SystemExit(f"flp_demo: {e}")
     x = r['experiment']
     print(f"{SINE_METHODS[method].label}, width {x.width}, {order} sine streams of {x.lifetime_steps} steps, {episodes} meta-training episodes, seed {seed}")
     print(f"query MSE on {n_eval} held-out lifetimes: before {r['before']:.3f}, after {r['after']:.3f}")
@@ -101,7 +101,7 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
             if dev.type == 'cuda': device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"; torch.cuda.set_device(device)
             torch.distributed.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
         meta_train(exp, run_dir, resume=resume, device=device, quiet=quiet, segment=segment, compiled=compiled)
-    except (ValueError, FloatingPointError, FileNotFoundError, RunFolderInUse) as e: raise SystemExit(f"flp_train: {e}")
+    except (ValueError, FloatingPointError, OSError, RunFolderInUse) as e: raise SystemExit(f"flp_train: {e}")  # OSError: data not found, or a write that failed (it names the file)
     except KeyboardInterrupt: raise SystemExit(f"flp_train: interrupted; the same command with --resume continues from the last checkpoint") from None
     finally:
         if world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
@@ -201,7 +201,7 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fews
                    quiet:bool=False): # no progress bar
     "Run a reproduction notebook through papermill and print its results table."
     try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers)
-    except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_reproduce: {e}")
+    except (ValueError, RuntimeError, OSError) as e: raise SystemExit(f"flp_reproduce: {e}")
     except KeyboardInterrupt: raise SystemExit("flp_reproduce: interrupted; run the same command again to resume (finished runs are reused, the others continue from their last checkpoint)") from None
     if (out_dir / 'results.md').exists(): print((out_dir / 'results.md').read_text())
     print(f"executed notebook, figures and tables in {out_dir}")

@@ -38,7 +38,8 @@ def _atomic_write(path:Path, write,
 
 def _write_error(path:Path, e:Exception)->OSError:
     "An `OSError` that names the file a failed write was for, and the usual causes."
-    return OSError(getattr(e, 'errno', None), f"could not write {str(path)!r} ({type(e).__name__}: {e}); is the disk full, or the folder no longer writable?")
+    msg = f"could not write {str(path)!r} ({type(e).__name__}: {e}); is the disk full, or the folder no longer writable?"
+    return OSError(e.errno, msg) if getattr(e, 'errno', None) else OSError(msg)
 
 class RunFolderInUse(RuntimeError):
     "Another process is training in this run folder."

@@ -163,11 +163,11 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='ru
         synthetic = extra['data_dir'] is None
         if synthetic: extra['data_dir'] = str(out_dir / 'synthetic-data')
         runs = fewshot_grid(scale, extra['data_dir'], dataset, chosen, seeds=seeds, **over)
-    else: runs = sine_grid(scale, chosen, seeds=seeds, **over, **({'width': width} if width else {}))
+    else: runs = sine_grid(scale, chosen, seeds=seeds, **over, **({'width': width} if width else {})) if experiment == 'sine' else {}  # another notebook (a test's) trains its own
     _make_folder(out_dir)
     if fewshot and synthetic: synthetic_data_dir(out_dir, dataset)
-    if not quiet: print(f"meta-training {len(runs)} runs into {out_dir} (finished runs are reused, unfinished ones resume)", flush=True)
-    ensure_trained(list(runs.values()), [out_dir / n for n in runs], device=device, quiet=quiet, workers=workers or default_workers(device))
+    if runs and not quiet: print(f"meta-training {len(runs)} runs into {out_dir} (finished runs are reused, unfinished ones resume)", flush=True)
+    if runs: ensure_trained(list(runs.values()), [out_dir / n for n in runs], device=device, quiet=quiet, workers=workers or default_workers(device))
     return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=seeds, methods=chosen, episodes=episodes, device=device, workers=workers, **extra)
 
 def _make_folder(out_dir:Path):

@@ -126,8 +126,9 @@ def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps
               meta_batch:int=1, device:str='cpu', steps_per_function:int=None, width:int=None, population:int=1)->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
-    check_range('reps', reps, lo=1, integer=True); check_range('population', population, lo=1, integer=True)
-    if width is not None: check_range('width', width, lo=1, integer=True)
+    for k, v in dict(reps=reps, population=population, meta_batch=meta_batch, oracle_steps=oracle_steps, width=width, steps_per_function=steps_per_function,
+                     segment=segment).items():
+        if v is not None: check_range(k, v, lo=1, integer=True)
     get_device(device)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     kw = dict(quick=quick, oracle_steps=oracle_steps, reps=reps, malloc=malloc, segment=segment, compiled=compiled, meta_batch=meta_batch, device=device,
@@ -161,5 +162,6 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
     "Benchmark meta-training steps against the naive oracle and print the table."
     try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, compiled, meta_batch, device, steps_per_function,
                              width, population)
-    except (ValueError, RuntimeError) as e: raise SystemExit(f"flp_bench: {e}")
+    except (ValueError, RuntimeError, OSError) as e: raise SystemExit(f"flp_bench: {e}")
+    except KeyboardInterrupt: raise SystemExit("flp_bench: interrupted; the cases measured so far are lost, rerun to measure again") from None
     print(bench_table(results))

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['EVAL_PROTOCOL', 'experiment_from_json', 'load_run', 'evaluate_run', 'lifetime_sweep', 'sweep_table', 'mean_se',
-           'results_table', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'results_table', 'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results',
+           'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
-import dataclasses, functools, hashlib, json, math, operator, re
+import dataclasses, functools, hashlib, json, math, operator, os, re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -131,6 +132,30 @@ def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
             cells += [_fmt(row['value'], row['se']) if row else '—', _fmt(row['paper'], row['paper_se']) if row else '—']
         lines.append(f'| {table[m].label} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines), summary
+
+# %% ../nbs/11_evaluate.ipynb #2c1f3835
+def machine_description(device='cpu')->str:
+    "What a run ran on, in words: the GPU's name or the CPU cores this process may use, and torch's version."
+    dev = torch.device(device)
+    what = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}-core CPU"
+    return f"{what}, torch {torch.__version__}"
+
+def results_summary(evals:dict, # run name -> `evaluate_run` result
+                    experiments:dict, # run name -> its experiment
+                    scale:str, # the reproduction's scale
+                    command:str, # the command that reproduces it
+                    device='cpu', # where it ran
+                    workers:int=1 # populations trained at once
+                   )->dict:
+    "A reproduction's results as committed: scale, evaluation runs, machine, command and one row per run (method, order, seed, metric, episodes, steps; width for sine)."
+    rows = []
+    for name, e in evals.items():
+        metric = 'mse' if 'mse' in e else 'error'
+        extra = {'width': experiments[name].width} if hasattr(experiments[name], 'width') else {}
+        rows.append({'method': e['method'], 'order': e['order'], 'seed': e['seed'], metric: e[metric], 'episodes': e['key']['episode'], **extra, 'steps': e['lifetime_steps']})
+    runs = {len(e[f"{'mse' if 'mse' in e else 'error'}_runs"]) for e in evals.values()}
+    return {'scale': scale, 'eval_runs': runs.pop() if len(runs) == 1 else sorted(runs), 'machine': f"{machine_description(device)}, {workers} worker process(es)",
+            'command': command, 'rows': rows}
 
 # %% ../nbs/11_evaluate.ipynb #5a182f17
 def _palette(n:int)->list:

@@ -33,3 +33,5 @@ def test_docs_and_readme_build():
     index = (ROOT / '_proc' / '_docs' / 'index.html').read_text()
     assert 'class="figure-full" href="images/sine_cpu_results.png"' in index
     assert 'href="09_meta.html#meta_train"' in index and 'flp-nb.github.io' not in index  # cross-references resolve within the built site
+    search = (ROOT / '_proc' / '_docs' / 'search.json').read_text()
+    assert '`meta_train`' in search and 'flp-nb.github.io' not in search  # search snippets show a reference's name, not its URL

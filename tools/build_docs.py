@@ -33,6 +33,7 @@ def readme_text(nb_path):
 
 MATH = re.compile(r'<span class="math (inline|display)">(.*?)</span>', re.S)
 KATEX = re.compile(r'<link[^>]*katex[^>]*>|<script[^>]*katex[^>]*>\s*</script>')
+MDLINK = re.compile(r'\[([^\]]*)\]\(https?://[^)\s]*\)')
 IMG = re.compile(r'<img ([^>]*?)src="(data:image/(png|jpeg);base64,([^"]+)|[^"]+)"([^>]*)>')
 
 
@@ -53,7 +54,7 @@ def _module_pages():
 
 
 def finish_pages(site, host):
-    "Math as MathML in place of KaTeX from a CDN (the site works offline); each image a file of its own that opens full size on click; links to the hosted site's module pages (`meta.html#x`) as links within this one (`09_meta.html#x`)."
+    "Math as MathML in place of KaTeX from a CDN (the site works offline); each image a file of its own that opens full size on click; links to the hosted site's module pages (`meta.html#x`) as links within this one (`09_meta.html#x`); the search index without link targets."
     (site / 'figures').mkdir(exist_ok=True)
     pages = _module_pages()
     link = re.compile(r'href="(?:' + re.escape(host) + r'/)?(' + '|'.join(pages) + r')\.html(#[^"]*)?"')
@@ -69,6 +70,8 @@ def finish_pages(site, host):
         text = page.read_text()
         text = link.sub(lambda m: f'href="{rel}{pages[m.group(1)]}.html{m.group(2) or ""}"', text)
         page.write_text(IMG.sub(figure, KATEX.sub('', MATH.sub(_mathml, text))))
+    index = site / 'search.json'  # its text is the pages' markdown: a cross-reference reads as its name, not `[name](https://...)`
+    if index.exists(): index.write_text(MDLINK.sub(r'\1', index.read_text()))
 
 
 def results_tables():

@@ -188,7 +188,7 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
 
 @console_script
 def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2) or 'analysis' (Figure 2, on their models)
-                   scale:str='smoke', # 'smoke' (seconds, the notebooks' default), 'cpu' (hours), 'paper' (and 'paper_chunked' for sine; GPU)
+                   scale:str='smoke', # 'smoke' (seconds, the notebooks' default), 'cpu' (hours), 'gpu' (sine: minutes on one GPU), 'paper' (and 'paper_chunked' for sine; GPU)
                    seeds:int=2, # independently meta-trained networks per row
                    out:str='runs', # parent folder of the output
                    methods:str=None, # comma-separated method names (default: all of the table)

@@ -85,13 +85,15 @@ class SineExperiment(OuterLoop):
         return evaluate_sine(self.learner(), meta, self.task(), runs, seed)
 
 # %% ../nbs/08_sine.ipynb #814a972c
+_SHORT_LIFETIME = dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-2,
+                       alpha_init=1e-6, alpha_scale=0.25, alpha_param='log', alpha_granularity='layer', plasticity_lr=1e-2, step_size_lr=1e-4,
+                       nonfinite='backoff')
 SINE_SCALES = {
     'paper': Scale(dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500), eval_runs=50),
     'paper_chunked': Scale(dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500,
                                 schedule='chunked', chunk=1000, pool_size=400), eval_runs=50),
-    'cpu': Scale(dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-2,
-                      alpha_init=1e-6, alpha_scale=0.25, alpha_param='log', alpha_granularity='layer', plasticity_lr=1e-2, step_size_lr=1e-4,
-                      nonfinite='backoff'), eval_runs=50),
+    'cpu': Scale(_SHORT_LIFETIME, eval_runs=50),
+    'gpu': Scale({**_SHORT_LIFETIME, 'width': 300, 'meta_batch': 16, 'episodes': 1000, 'checkpoint_every': 250}, eval_runs=50),
     'smoke': Scale(dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
                         alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'), eval_runs=4),
 }

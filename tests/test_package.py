@@ -35,3 +35,16 @@ def test_docs_and_readme_build():
     assert 'href="09_meta.html#meta_train"' in index and 'flp-nb.github.io' not in index  # cross-references resolve within the built site
     search = (ROOT / '_proc' / '_docs' / 'search.json').read_text()
     assert '`meta_train`' in search and 'flp-nb.github.io' not in search  # search snippets show a reference's name, not its URL
+
+
+def test_gpu_table1_script(tmp_path):
+    "The prepared GPU run of Table 1's core rows works end to end at smoke scale on a CPU, and says so when its time limit cuts it off."
+    env = {**os.environ, 'BIN': str(Path(sys.executable).parent), 'OUT': str(tmp_path / 'ok'), 'DEVICE': 'cpu', 'SCALE': 'smoke', 'EPISODES': '2'}
+    r = subprocess.run(['bash', str(ROOT / 'tools' / 'gpu_table1.sh')], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    md = (tmp_path / 'ok' / 'gpu_table1.md').read_text()
+    rows = [l for l in md.splitlines() if l.startswith('| ') and not l.startswith(('| Method', '| ---'))]
+    assert [l.split('|')[1].strip() for l in rows] == ['Feature reuse (1)', 'FLP (3)', 'Gradient-based (3)'] and 'wall time:' in md
+    assert sorted(p.name for p in (tmp_path / 'ok' / 'sine-smoke').glob('*-seed0')) == sorted(f'{m}-{o}-seed0' for m in ('feature_reuse', 'flp3', 'gradient3') for o in ('iid', 'continual'))
+    r = subprocess.run(['bash', str(ROOT / 'tools' / 'gpu_table1.sh')], cwd=ROOT, env={**env, 'OUT': str(tmp_path / 'cut'), 'LIMIT': '1'}, capture_output=True, text=True)
+    assert r.returncode == 1 and 'ran out of its 1 s' in (tmp_path / 'cut' / 'gpu_table1.md').read_text()

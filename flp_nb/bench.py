@@ -57,11 +57,11 @@ def _step_fn(learner, meta, episode, oracle:bool, segment=None, compiled=False):
         loss.backward(); _clear_grads(leaves)
     return step
 
-def _population_step_fn(learner, metas:list, episode):
+def _population_step_fn(learner, metas:list, episode, segment=None, compiled=False):
     "A meta-training step of a population: every run's lifetime on `episode`, batched as `meta_train` does."
     leaves = [as_leaves(m) for m in metas]
     def step():
-        _population_losses(learner, leaves, [episode] * len(leaves)).sum().backward(); _clear_grads(*leaves)
+        _population_losses(learner, leaves, [episode] * len(leaves), segment, compiled).sum().backward(); _clear_grads(*leaves)
     return step
 
 def _median_seconds(step, reps:int, sync)->float:
@@ -103,7 +103,7 @@ def measure(case:str, # one of CASES
             with FlopCounterMode(display=False) as fc: _step_fn(learner, meta, ep, False, segment)()  # counted on eager steps
             out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
     if population > 1:
-        step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode)
+        step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode, segment, compiled)
         out['population'], out['population_s'] = population, _median_seconds(step, reps, sync) / (population * meta_batch)
         out['population_speedup'] = out['engine_s'] / out['population_s']
     out['gflops'] = out['gflop'] / out['engine_s']

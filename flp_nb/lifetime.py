@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['LOSSES', 'ALPHA_PARAMS', 'LR_GRANULARITIES', 'task_loss', 'Learner', 'FLP', 'GradientLearner', 'param_groups',
-           'meta_shapes', 'check_meta', 'Features', 'lifetime_features', 'step_stats', 'check_compilable',
-           'compiled_update', 'run_lifetime', 'query_output', 'lifetime_loss', 'predict', 'naive_lifetime',
+           'meta_shapes', 'check_meta', 'Features', 'lifetime_features', 'step_stats', 'compiled_update',
+           'run_lifetime', 'query_output', 'lifetime_loss', 'population_loss', 'predict', 'naive_lifetime',
            'presynaptic_gain']
 
 # %% ../nbs/06_lifetime.ipynb #ae552d28
@@ -234,18 +234,14 @@ def step_stats(learner, t, fast, delta, yhat, y)->dict:
     return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1) for k, v in delta.items()}}
 
 # %% ../nbs/06_lifetime.ipynb #cd389ec5
-def check_compilable(learner:Learner):
-    "Raise `ValueError` if compiled steps cannot give `learner`'s meta-gradient (one through its own inner gradients)."
-    if learner.second_order: raise ValueError(f"compiled=True cannot give {type(learner).__name__}'s exact meta-gradient (torch.compile has no double backward); use compiled=False, first_order=True, or no_grad evaluation")
-
 @functools.lru_cache(maxsize=None)
-def compiled_update(learner:Learner):
-    "The learner's `update` through `torch.compile` (one wrapper per learner; new shapes or grad modes recompile)."
-    return torch.compile(learner.update)
+def compiled_update(learner:Learner, runs:bool=False):
+    "The learner's `update` (vmapped over a leading run axis if `runs`) through `torch.compile`; one wrapper per learner, new shapes or grad modes recompile."
+    return torch.compile(torch.func.vmap(learner.update) if runs else learner.update)
 
-def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, compiled=False):
-    "Apply the plastic steps of `h`, `y` `[*E, S, n, d]` (steps `t0`, `t0 + 1`, ...) to `fast`; append trace records."
-    update = compiled_update(learner) if compiled else learner.update
+def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, compiled=False, runs=False):
+    "Apply the plastic steps of `h`, `y` `[*E, S, n, d]` (steps `t0`, `t0 + 1`, ...) to `fast`; append trace records. `runs`: everything has a leading run axis."
+    update = compiled_update(learner, runs) if compiled else torch.func.vmap(learner.update) if runs else learner.update
     for t, (h_t, y_t) in enumerate(zip(h.unbind(-3), y.unbind(-3)), t0):  # unbind, not h[..., t, :, :]: one gradient buffer for all steps, not one per step
         delta, yhat = update(meta, fast, h_t, y_t)
         if trace_fn:
@@ -270,7 +266,6 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     h, lead, T = features.stream, episode.batch_shape, episode.n_steps
     fast = {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
     trace_fn = step_stats if trace is True else trace
-    if compiled and torch.is_grad_enabled(): check_compilable(learner)
     records, meta = [], learner.step_meta(meta)
     if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
     else:
@@ -304,6 +299,23 @@ def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
     fast = run_lifetime(learner, meta, episode, features=features, segment=segment, compiled=compiled)
     loss = task_loss(query_output(learner, meta, fast, features.query), episode.yq, learner.loss)
     return loss if per_episode else loss.mean()
+
+def population_loss(learner:Learner,
+                    metas:dict, # meta-parameters of R runs, stacked on a leading axis `[R, ...]`
+                    episodes:Episode, # each run's episodes, `[R, *E, ...]`
+                    compiled:bool=False # compile the batched step (see `compiled_update`)
+                   )->torch.Tensor:
+    "Each run's per-episode meta-loss `[R, *E]`: R lifetimes with the same learner, every step one computation batched over the runs."
+    R = len(episodes.x) if episodes.batch_shape else 0
+    if not R or any(v.shape[:1] != (R,) for v in metas.values()): raise ValueError(f"population_loss needs a leading run axis of the same length on metas and episodes; got episodes of shape {list(episodes.x.shape)} and metas of shapes {[list(v.shape) for v in metas.values()]}")
+    check_meta(learner, {k: v[0] for k, v in metas.items()})
+    episodes.select(0).check(learner.net.n_in, learner.net.n_out)
+    vmap = torch.func.vmap
+    h, hq = vmap(lambda m, ep: tuple(lifetime_features(learner, m, ep)))(metas, episodes)
+    lead = episodes.batch_shape[1:]
+    fast = {k: metas[k][(slice(None),) + (None,) * len(lead)].expand(-1, *lead, *metas[k].shape[1:]) for k in learner.fast_keys}
+    fast = _run_steps(learner, vmap(learner.step_meta)(metas), fast, h, episodes.y, compiled=compiled, runs=True)
+    return task_loss(vmap(lambda m, f, q: query_output(learner, m, f, q))(metas, fast, hq), episodes.yq, learner.loss)
 
 def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor:
     "Outputs of the network with fast weights `fast` on inputs `x [*E, m, n_in]`."

@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from .core import as_leaves, check_range, get_device, seed_everything, tune_malloc
 from .tasks import Episode
-from .lifetime import check_compilable, lifetime_loss, meta_shapes, param_groups
+from .lifetime import lifetime_loss, meta_shapes, param_groups, population_loss
 from .outer import OuterLoop
 
 # %% ../nbs/09_meta.ipynb #b1d74749
@@ -307,11 +307,10 @@ def _check_population(runs:list, world:int):
                              f"run 0 has {runs[0].learner} (meta_batch {runs[0].exp.meta_batch}), run {i} has {r.learner} (meta_batch {r.exp.meta_batch})")
 
 def _population_losses(learner, metas:list, batches:list, segment=None, compiled=False)->torch.Tensor:
-    "Each run's meta-loss summed over its meta-batch, `[R]`: vmapped over the runs (one run after another with `segment` or `compiled`, which vmap cannot batch)."
-    loss = lambda m, ep: lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled).sum()
-    if len(metas) == 1 or segment or compiled: return torch.stack([loss(m, ep) for m, ep in zip(metas, batches)])
-    meta_shapes(learner)  # cached here: its random initialisation cannot run under vmap
-    return torch.func.vmap(loss)({k: torch.stack([m[k] for m in metas]) for k in metas[0]}, Episode(*(torch.stack(t) for t in zip(*batches))))
+    "Each run's meta-loss summed over its meta-batch, `[R]`: every step batched over the runs (one run after another with `segment`, whose recomputed segments are not batched)."
+    if len(metas) == 1 or segment: return torch.stack([lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled).sum() for m, ep in zip(metas, batches)])
+    stacked = {k: torch.stack([m[k] for m in metas]) for k in metas[0]}
+    return population_loss(learner, stacked, Episode(*(torch.stack(t) for t in zip(*batches))), compiled).flatten(1).sum(1)
 
 # %% ../nbs/09_meta.ipynb #458c6217
 def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind), or a list of them: a population
@@ -335,7 +334,6 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
     if segment is not None: check_range('segment', segment, lo=1, integer=True)
     runs = [_Run(x, d, rank) for x, d in zip(exps, dirs)]
     if population: _check_population(runs, world)
-    if compiled: check_compilable(runs[0].learner)
     new = [r.dir for r in runs if not r.dir.exists()]
     with _folder_locks([r.dir for r in runs] if rank == 0 else []):  # one process per folder, from the first write to the last
         try:
@@ -372,21 +370,21 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
 
 # %% ../nbs/09_meta.ipynb #440fd5a6
 def _worker_main():
-    "A training worker: read `(exps, dirs, device, threads)` pickled on stdin, train the population, write its error (or None) pickled on stdout."
+    "A training worker: read `(exps, dirs, device, threads, compiled)` pickled on stdin, train the population, write its error (or None) pickled on stdout."
     out, sys.stdout = sys.stdout.buffer, sys.stderr  # stdout carries the result only
-    exps, dirs, device, threads = pickle.load(sys.stdin.buffer)
+    exps, dirs, device, threads, compiled = pickle.load(sys.stdin.buffer)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends a worker at once, without a traceback; its parent sees it killed and starts no other
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     torch.set_num_threads(threads)
-    try: _train_population(exps, dirs, device, quiet=True); err = None
+    try: _train_population(exps, dirs, device, quiet=True, compiled=compiled); err = None
     except Exception as e: err = e
     try: blob = pickle.dumps(err)
     except Exception: blob = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
     out.write(blob); out.flush()
 
-def _train_population(exps:list, dirs:list, device, quiet:bool)->list:
+def _train_population(exps:list, dirs:list, device, quiet:bool, compiled:bool=False)->list:
     "Train one population, resuming each run whose folder already holds its config."
-    return meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=quiet)
+    return meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=quiet, compiled=compiled)
 
 def default_workers(device='auto')->int:
     "Populations to train at once: one per CPU core on a CPU device, one on a GPU (where they would share it)."
@@ -403,7 +401,7 @@ def _episodes_logged(dirs:list)->int:
     return sum((d / 'metrics.jsonl').read_bytes().count(b'\n') for d in dirs if (d / 'metrics.jsonl').exists())
 
 def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
-                      device, quiet:bool, workers:int, poll:float=2.0):
+                      device, quiet:bool, workers:int, compiled:bool=False, poll:float=2.0):
     "Train each population in a worker process, `workers` at a time, the largest first; one progress bar over all; the first error is raised once the others end."
     queue = sorted(groups, key=lambda g: -len(g[0]) * max(x.episodes for x in g[0]))
     workers = min(workers, len(groups))
@@ -415,7 +413,7 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
         while running or (queue and not stopped):
             while queue and len(running) < workers and not stopped:
                 p = subprocess.Popen([sys.executable, '-c', 'from flp_nb.meta import _worker_main; _worker_main()'], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-                p.stdin.write(pickle.dumps((*queue.pop(0), device, threads))); p.stdin.close()
+                p.stdin.write(pickle.dumps((*queue.pop(0), device, threads, compiled))); p.stdin.close()
                 running.append(p)
             time.sleep(poll)
             for p in [p for p in running if p.poll() is not None]:
@@ -438,7 +436,8 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
 def ensure_trained(exp:OuterLoop|list, # a run's config, or a list of them (a population)
                    run_dir, # its run folder, or one per config
                    device='auto', quiet:bool=False,
-                   workers:int=1 # populations trained at once, each in a worker process of its own (1: one after another, in this process; see `default_workers`)
+                   workers:int=1, # populations trained at once, each in a worker process of its own (1: one after another, in this process; see `default_workers`)
+                   compiled:bool=False # compile each lifetime step (see `meta_train`)
                   )->dict|list:
     "Meta-parameters of the finished run `exp` in `run_dir` (or of each of several), training or resuming what is unfinished; runs of the same shapes train as one population."
     check_range('workers', workers, lo=1, integer=True)
@@ -454,8 +453,8 @@ def ensure_trained(exp:OuterLoop|list, # a run's config, or a list of them (a po
         if i not in done: todo.setdefault(_lifetime_shape(exps[i]), []).append(i)
     groups = [([exps[i] for i in g], [dirs[i] for i in g]) for g in todo.values()]
     if workers == 1 or len(groups) <= 1:
-        for (xs, ds), g in zip(groups, todo.values()): done.update(zip(g, _train_population(xs, ds, device, quiet)))
+        for (xs, ds), g in zip(groups, todo.values()): done.update(zip(g, _train_population(xs, ds, device, quiet, compiled)))
     else:
-        _train_in_workers(groups, device, quiet, workers)
+        _train_in_workers(groups, device, quiet, workers, compiled)
         for g in todo.values(): done.update((i, load_checkpoint(dirs[i], device=get_device(device))[0]) for i in g)
     return [done[i] for i in range(len(exps))] if population else done[0]

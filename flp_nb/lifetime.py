@@ -239,6 +239,10 @@ def compiled_update(learner:Learner, runs:bool=False):
     "The learner's `update` (vmapped over a leading run axis if `runs`) through `torch.compile`; one wrapper per learner, new shapes or grad modes recompile."
     return torch.compile(torch.func.vmap(learner.update) if runs else learner.update)
 
+def _initial_fast(learner, meta, lead:tuple)->dict:
+    "The plastic weights at the start of a lifetime, one copy (a view) per episode of the leading dims `lead`."
+    return {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
+
 def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, compiled=False, runs=False):
     "Apply the plastic steps of `h`, `y` `[*E, S, n, d]` (steps `t0`, `t0 + 1`, ...) to `fast`; append trace records. `runs`: everything has a leading run axis."
     update = compiled_update(learner, runs) if compiled else torch.func.vmap(learner.update) if runs else learner.update
@@ -264,7 +268,7 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
         episode.check(learner.net.n_in, learner.net.n_out)
         features = lifetime_features(learner, meta, episode)
     h, lead, T = features.stream, episode.batch_shape, episode.n_steps
-    fast = {k: meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
+    fast = _initial_fast(learner, meta, lead)
     trace_fn = step_stats if trace is True else trace
     records, meta = [], learner.step_meta(meta)
     if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
@@ -312,8 +316,7 @@ def population_loss(learner:Learner,
     episodes.select(0).check(learner.net.n_in, learner.net.n_out)
     vmap = torch.func.vmap
     h, hq = vmap(lambda m, ep: tuple(lifetime_features(learner, m, ep)))(metas, episodes)
-    lead = episodes.batch_shape[1:]
-    fast = {k: metas[k][(slice(None),) + (None,) * len(lead)].expand(-1, *lead, *metas[k].shape[1:]) for k in learner.fast_keys}
+    fast = vmap(lambda m: _initial_fast(learner, m, episodes.batch_shape[1:]))(metas)
     fast = _run_steps(learner, vmap(learner.step_meta)(metas), fast, h, episodes.y, compiled=compiled, runs=True)
     return task_loss(vmap(lambda m, f, q: query_output(learner, m, f, q))(metas, fast, hq), episodes.yq, learner.loss)
 

@@ -136,7 +136,7 @@ def _fewshot_params(scale, width, dataset, data_dir)->dict:
     return dict(dataset=dataset, data_dir=str(Path(data_dir).expanduser().resolve()) if data_dir else None)
 
 def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
-              width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False, workers:int=None, compiled:bool=False)->Path:
+              width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False, workers:int=None, compiled:bool=False, first_seed:int=0)->Path:
     "Meta-train the reproduction's runs (one progress bar over all), then execute its notebook with papermill; return the output folder."
     from flp_nb.sine import SINE_METHODS, SINE_SCALES, sine_grid
     from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, fewshot_grid, synthetic_data_dir
@@ -145,7 +145,7 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='ru
     fewshot, analysis = experiment == 'fewshot', experiment == 'analysis'
     methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (SINE_METHODS, SINE_SCALES)
     if analysis: scales = [s for s in SINE_SCALES if s in FEWSHOT_SCALES]  # it analyses both reproductions' models
-    check_choice('scale', scale, tuple(scales)); check_range('seeds', seeds, lo=1, integer=True)
+    check_choice('scale', scale, tuple(scales)); check_range('seeds', seeds, lo=1, integer=True); check_range('first_seed', first_seed, lo=0, integer=True)
     if analysis:
         if methods or episodes or width or workers: raise ValueError("the analysis takes no methods, episodes, width or workers: it analyses the sine and few-shot reproductions' saved models")
         root = Path(out).resolve()
@@ -158,7 +158,7 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='ru
     get_device(device)
     extra = _fewshot_params(scale, width, dataset, data_dir) if fewshot else dict(width=width)
     out_dir = Path(out).resolve() / (f'fewshot-{dataset}-{scale}' if fewshot else f'{experiment}-{scale}')
-    over, seeds = {'episodes': episodes} if episodes else {}, list(range(seeds))
+    over, seeds = {'episodes': episodes} if episodes else {}, list(range(first_seed, first_seed + seeds))
     if fewshot:
         synthetic = extra['data_dir'] is None
         if synthetic: extra['data_dir'] = str(out_dir / 'synthetic-data')
@@ -190,6 +190,7 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
 def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2) or 'analysis' (Figure 2, on their models)
                    scale:str='smoke', # 'smoke' (seconds, the notebooks' default), 'cpu' (hours), 'gpu' (sine: minutes on one GPU), 'paper' (and 'paper_chunked' for sine; GPU)
                    seeds:int=2, # independently meta-trained networks per row
+                   first_seed:int=0, # seed of the first of them (seeds first_seed, first_seed+1, ...): fresh seeds for a second table
                    out:str='runs', # parent folder of the output
                    methods:str=None, # comma-separated method names (default: all of the table)
                    episodes:int=None, # override the scale's episodes
@@ -201,7 +202,7 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fews
                    compiled:bool=False, # compile each lifetime step (torch.compile): about 3x faster at the cpu scale, after a minute's compilation per worker
                    quiet:bool=False): # no progress bar
     "Run a reproduction notebook through papermill and print its results table."
-    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled)
+    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)
     except (ValueError, RuntimeError, OSError) as e: raise SystemExit(f"flp_reproduce: {e}")
     except KeyboardInterrupt: raise SystemExit("flp_reproduce: interrupted; run the same command again to resume (finished runs are reused, the others continue from their last checkpoint)") from None
     if (out_dir / 'results.md').exists(): print((out_dir / 'results.md').read_text())

@@ -2,6 +2,8 @@
 import filecmp, os, shutil, subprocess, sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -20,6 +22,7 @@ def test_package_matches_notebooks(tmp_path):
     assert not differ, detail + f'flp_nb/ differs from the notebooks in {differ}: run nbdev_export and commit'
 
 
+@pytest.mark.xdist_group('nbs_tree')  # it copies nbs/, where the reproduction notebooks' tests write run folders
 def test_docs_and_readme_build():
     "The docs site renders from _quarto.yml without warnings we do not expect, and README.md is up to date."
     r = subprocess.run([sys.executable, str(ROOT / 'tools' / 'build_docs.py'), '--check-readme'], cwd=ROOT, capture_output=True, text=True)

@@ -1,9 +1,11 @@
-"Parallel notebook tests share the machine's cores: each pytest-xdist worker gets its share of torch's threads."
+"Parallel notebook tests share the machine's cores: each pytest-xdist worker, and every process it starts, gets its share of torch's threads."
 import os
 
 
 def pytest_configure(config):
     workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
     if workers > 1:
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        os.environ['OMP_NUM_THREADS'] = str(threads)  # subprocesses (a run killed and resumed here) train with the same count, so resumes stay bit-exact
         import torch
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+        torch.set_num_threads(threads)

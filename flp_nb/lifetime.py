@@ -227,7 +227,8 @@ def lifetime_features(learner:Learner, meta:dict, episode:Episode)->Features:
     x, xq = episode.x, episode.xq
     *lead, T, n, d = x.shape
     h = learner.net.forward(meta, torch.cat([x.reshape(*lead, T * n, d), xq], -2), 0, learner.n_frozen)
-    return Features(h[..., :T * n, :].reshape(*lead, T, n, h.shape[-1]), h[..., T * n:, :])
+    stream, query = h.split([T * n, xq.shape[-2]], -2)  # split, not two slices: the backward writes one gradient buffer, not two zero-filled ones and their sum
+    return Features(stream.reshape(*lead, T, n, h.shape[-1]), query)
 
 def step_stats(learner, t, fast, delta, yhat, y)->dict:
     "Default trace of a step: each episode's batch loss before the update and the Frobenius norm of each change."

@@ -5,7 +5,8 @@ import os
 def pytest_configure(config):
     workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
     if workers > 1:
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        os.environ['OMP_NUM_THREADS'] = str(threads)  # subprocesses (a run killed and resumed here) train with the same count, so resumes stay bit-exact
         import torch
+        from flp_nb.meta import default_workers  # the cores this process may use
+        threads = max(1, default_workers('cpu') // workers)
+        os.environ['OMP_NUM_THREADS'] = str(threads)  # subprocesses (a run killed and resumed here) train with the same count, so resumes stay bit-exact
         torch.set_num_threads(threads)

@@ -84,7 +84,7 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
                resume:bool=False, # continue the run(s) in run_dir
                device:str='auto', # 'auto', 'cpu' or 'cuda'
                segment:int=None, # segment checkpointing of the inner loop, in steps
-               compiled:bool=False, # compile each step's update with torch.compile
+               compiled:bool=False, # run the lifetime steps through torch.compile, in chunks of 10
                meta_batch:int=None, # episodes per meta-gradient step, instead of the config's (under torchrun, at least the number of processes)
                quiet:bool=False): # no progress bar
     "Meta-train the experiment in `config` into `run_dir`, or several as one population; under torchrun, one process per rank."
@@ -199,7 +199,7 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fews
                    data_dir:str=None, # few-shot data folder (required except at smoke scale)
                    device:str='auto', # 'auto', 'cpu' or 'cuda'
                    workers:int=None, # populations trained at once, one process each (default: one per CPU core on a CPU, 1 on a GPU)
-                   compiled:bool=False, # compile each lifetime step (torch.compile): about 3x faster at the cpu scale, after a minute's compilation per worker
+                   compiled:bool=False, # compile the lifetime steps (torch.compile): several times faster at the cpu scale, after one to two minutes' compilation per worker and method
                    quiet:bool=False): # no progress bar
     "Run a reproduction notebook through papermill and print its results table."
     try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)

@@ -319,7 +319,7 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
                device='auto', # 'auto', 'cpu' or 'cuda'
                quiet:bool=False, # no progress bar
                segment:int=None, # recompute the inner loop in segments of this many steps (less memory, same meta-gradients; see `run_lifetime`)
-               compiled:bool=False, # compile each step's update with `torch.compile` (see `run_lifetime`)
+               compiled:bool=False, # run the lifetime's steps through `torch.compile`, in chunks (see `run_lifetime`)
                dtype=torch.float32 # float type of the meta-parameters and data (float64 for exactness checks)
               )->dict|list:
     "Meta-train `exp` into `run_dir` and return the final meta-parameters; given lists, train the population in one batched computation."

@@ -71,6 +71,10 @@ def _median_seconds(step, reps:int, sync)->float:
         sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
     return statistics.median(times)
 
+def _peak_bytes(dev)->int:
+    "Peak memory so far: the CUDA allocator's peak on a GPU, this process's peak resident set on the CPU."
+    return torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
 def matmul_gflops(n:int=1024, # size of the two square matrices
                   reps:int=5, # timed products (median reported)
                   device:str='cpu')->float:
@@ -100,6 +104,7 @@ def measure(case:str, # one of CASES
     learner, meta, episode = _setup(case, quick, meta_batch, steps_per_function, width)
     meta, episode = params_to(meta, dev), episode.to(dev)
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    ref_before = matmul_gflops(device=dev)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     before = torch.cuda.memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     out = {'case': case, 'device': str(dev), 'segment': segment, 'compiled': compiled, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
@@ -107,16 +112,17 @@ def measure(case:str, # one of CASES
         step = _step_fn(learner, meta, ep, oracle, None if oracle else segment, compiled and not oracle)
         out[f'{name}_s'] = _median_seconds(step, reps, sync) / meta_batch
         if name == 'engine':
-            peak = torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            out['peak_mb'] = (peak - before) / 2 ** 20
+            out['peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20
             with FlopCounterMode(display=False) as fc: _step_fn(learner, meta, ep, False, segment)()  # counted on eager steps
             out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
     if population > 1:
+        if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
         step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode, segment, compiled)
         out['population'], out['population_s'] = population, _median_seconds(step, reps, sync) / (population * meta_batch)
         out['population_speedup'] = out['engine_s'] / out['population_s']
+        out['population_peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20 / population  # per run; on the CPU the process's high-water mark, so an upper bound
     out['gflops'] = out['gflop'] / out['engine_s']
-    out['ref_gflops'] = matmul_gflops(device=dev)  # measured after the case, in the same process
+    out['ref_gflops'] = (ref_before + matmul_gflops(device=dev)) / 2  # before and after the case, in the same process: a shared machine's speed drifts
     out['floor_s'] = out['gflop'] / out['ref_gflops']  # the episode's work at the rate of a large product
     out['x_floor'] = out['engine_s'] / out['floor_s']
     if population > 1: out['population_x_floor'] = out['population_s'] / out['floor_s']
@@ -127,10 +133,10 @@ def measure(case:str, # one of CASES
 def bench_table(results:list)->str:
     "Markdown table of `measure` results."
     lines = ['| case | device | options | meta-batch | steps | width | s / episode | GFLOP / episode | GFLOP/s | × floor | peak MB | oracle ÷ engine (short episode) '
-             '| population: s / run-episode (× one run; × floor) |', '|' + ' --- |' * 13]
+             '| population: s / run-episode (× one run; × floor; peak MB per run, at most) |', '|' + ' --- |' * 13]
     for r in results:
         opts = ', '.join([f"segment {r['segment']}"] * (r['segment'] is not None) + ['compiled'] * bool(r.get('compiled'))) or '—'
-        pop = f"{r['population']}: {r['population_s']:.3g} ({r['population_speedup']:.2g}×; {r['population_x_floor']:.2g})" if r.get('population', 1) > 1 else '—'
+        pop = f"{r['population']}: {r['population_s']:.3g} ({r['population_speedup']:.2g}×; {r['population_x_floor']:.2g}; {r['population_peak_mb']:.0f})" if r.get('population', 1) > 1 else '—'
         lines.append(f"| {r['case']} | {r['device']} | {opts} | {r['meta_batch']} | {r['steps']} | {r['width'] or '—'} | {r['engine_s']:.3g} | {r['gflop']:.3g} "
                      f"| {r['gflops']:.3g} | {r['x_floor']:.2g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} | {pop} |")
     return '\n'.join(lines)

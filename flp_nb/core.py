@@ -84,9 +84,10 @@ def seed_everything(seed:int # non-negative integer seed
     return torch.Generator().manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #d61edf84
-def tune_malloc(keep_mb:int=1024 # freed memory glibc may keep for reuse, in MB
+def tune_malloc(keep_mb:int=1024 # freed memory glibc may keep for reuse, in MB (1 to 2047: glibc takes a C int of bytes)
                )->bool:
     "On Linux with glibc, keep freed memory for reuse instead of returning it to the system; True if applied."
+    check_range('keep_mb', keep_mb, lo=1, hi=2047, integer=True)  # 4096 MB in bytes would wrap to 0 in a C int and hand every block back
     if not sys.platform.startswith('linux'): return False
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False

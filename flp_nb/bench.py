@@ -71,6 +71,10 @@ def _median_seconds(step, reps:int, sync)->float:
         sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
     return statistics.median(times)
 
+def _sync(dev):
+    "A function that waits for `dev`'s queued work (a no-op on the CPU)."
+    return torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+
 def _peak_bytes(dev)->int:
     "Peak memory so far: the CUDA allocator's peak on a GPU, this process's peak resident set on the CPU."
     return torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -81,8 +85,7 @@ def matmul_gflops(n:int=1024, # size of the two square matrices
     "GFLOP/s of one `n`×`n` by `n`×`n` float32 product with this process's threads: the machine's matrix-product rate, to compare a case with."
     dev = get_device(device)
     a, b = torch.randn(n, n, device=dev), torch.randn(n, n, device=dev)
-    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
-    return 2 * n ** 3 / _median_seconds(lambda: a @ b, reps, sync) / 1e9
+    return 2 * n ** 3 / _median_seconds(lambda: a @ b, reps, _sync(dev)) / 1e9
 
 def measure(case:str, # one of CASES
             quick:bool=False, # small sizes (about a minute for everything on 2 cores)
@@ -103,10 +106,10 @@ def measure(case:str, # one of CASES
     check_range('population', population, lo=1, integer=True)
     learner, meta, episode = _setup(case, quick, meta_batch, steps_per_function, width)
     meta, episode = params_to(meta, dev), episode.to(dev)
-    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    sync = _sync(dev)
     ref_before = matmul_gflops(device=dev)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
-    before = torch.cuda.memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    before = torch.cuda.memory_allocated(dev) if dev.type == 'cuda' else _peak_bytes(dev)
     out = {'case': case, 'device': str(dev), 'segment': segment, 'compiled': compiled, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
     for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False), ('oracle_short', _cut(episode, oracle_steps), True)):
         step = _step_fn(learner, meta, ep, oracle, None if oracle else segment, compiled and not oracle)
@@ -115,12 +118,12 @@ def measure(case:str, # one of CASES
             out['peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20
             with FlopCounterMode(display=False) as fc: _step_fn(learner, meta, ep, False, segment)()  # counted on eager steps
             out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
-        if name == 'engine' and population > 1:  # before the oracle, whose memory would hide the population's
-            if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
-            step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode, segment, compiled)
-            out['population'], out['population_s'] = population, _median_seconds(step, reps, sync) / (population * meta_batch)
-            out['population_speedup'] = out['engine_s'] / out['population_s']
-            out['population_peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20 / population  # per run; on the CPU the process's high-water mark, so an upper bound
+            if population > 1:  # before the oracle, whose memory would hide the population's
+                if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
+                step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode, segment, compiled)
+                out['population'], out['population_s'] = population, _median_seconds(step, reps, sync) / (population * meta_batch)
+                out['population_speedup'] = out['engine_s'] / out['population_s']
+                out['population_peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20 / population  # per run; on the CPU the process's high-water mark, so an upper bound
     out['gflops'] = out['gflop'] / out['engine_s']
     out['ref_gflops'] = (ref_before + matmul_gflops(device=dev)) / 2  # before and after the case, in the same process: a shared machine's speed drifts
     out['floor_s'] = out['gflop'] / out['ref_gflops']  # the episode's work at the rate of a large product

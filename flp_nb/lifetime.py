@@ -261,8 +261,9 @@ def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, com
     "`_steps`, or with `compiled` the same steps in compiled chunks of `COMPILED_CHUNK` (no trace: a chunk is one graph)."
     if not compiled: return _steps(learner, runs, meta, fast, h, y, t0, trace_fn, records)
     if trace_fn: raise ValueError("compiled does not combine with trace (a compiled chunk of steps is one graph, with no step to record); trace without compiled")
+    step = compiled_steps(learner, runs)
     with torch._dynamo.config.patch(recompile_limit=64):  # the graphs of every learner, shape and grad mode share `_steps`'s code; PyTorch's default keeps 8
-        for h_c, y_c in zip(h.split(COMPILED_CHUNK, -3), y.split(COMPILED_CHUNK, -3)): fast = compiled_steps(learner, runs)(meta, fast, h_c, y_c)
+        for h_c, y_c in zip(h.split(COMPILED_CHUNK, -3), y.split(COMPILED_CHUNK, -3)): fast = step(meta, fast, h_c, y_c)
     return fast
 
 def run_lifetime(learner:Learner, # the learner: network, plastic layers and update rule

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prepared GPU check (issue 7): seconds per meta-training episode at paper scale on one GPU, with and without batched
-# episodes, compiled steps and segment checkpointing. At most about 8 minutes; each measurement has its own time limit,
+# Prepared GPU check (issues 7 and 14): seconds per meta-training episode at paper scale on one GPU, with and without batched
+# episodes, compiled steps, a population of 16 runs and segment checkpointing. At most about 9 minutes; each measurement has its own time limit,
 # and one that fails or runs out of time does not stop the others.
 # Run from the repository root after the README's install (or with PY set to a python that imports flp_nb).
 # Every table goes to $CHECK_OUT/gpu_check.md and every result to $CHECK_OUT/gpu_check.jsonl (both started afresh);
@@ -28,6 +28,7 @@ check mb1 120 --reps 3 --oracle_steps 10
 check mb16 100 --cases sine_flp3,sine_gradient3,omniglot_flp2 --meta_batch 16 --reps 2 --oracle_steps 3
 check mb1-compiled 100 --cases sine_flp3,omniglot_flp2 --compiled --reps 3 --oracle_steps 3
 check mb16-compiled 60 --cases sine_flp3 --meta_batch 16 --compiled --reps 2 --oracle_steps 3
+check pop16-compiled 80 --cases sine_flp3 --compiled --population 16 --reps 2 --oracle_steps 3
 check mb4 40 --cases sine_flp3 --meta_batch 4 --reps 2 --oracle_steps 3
 check seg20 40 --cases sine_flp3 --segment 20 --reps 3 --oracle_steps 3
 exit $failed

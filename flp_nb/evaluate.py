@@ -86,6 +86,7 @@ def lifetime_sweep(run_dirs:dict, # label -> run folder
     out = {}
     for label, d in run_dirs.items():
         rs = [evaluate_run(d, runs=base_runs)] + [evaluate_run(d, runs=runs, overrides=o) for o in lifetimes]
+        if metric not in rs[0]: raise ValueError(f"metric {metric!r} is not in the evaluation of {d}; it has {sorted(k for k in rs[0] if not k.endswith('_runs'))}")
         out[label] = {'curve_steps': [r['lifetime_steps'] for r in rs], 'curve': [r[metric] for r in rs], 'runs': [len(r[metric + '_runs']) for r in rs]}
     return out
 
@@ -109,10 +110,14 @@ def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + ('' if se is None e
 def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
                   metric:str='mse', # the number to average
                   methods:dict=None, # method table, for labels and row order (default: `SINE_METHODS`)
-                  paper:dict=None # the paper's `(mean, se)` per `(method, order)` (default: `PAPER_TABLE1`)
+                  paper:dict=None # the paper's `(mean, se)` per `(method, order)` (default: `PAPER_TABLE1`, with the sine methods only)
                  )->tuple:
     "Markdown table and JSON-ready summary: mean (SE over seeds) per method and order, the paper's value beside ours."
-    table, paper = methods or SINE_METHODS, PAPER_TABLE1 if paper is None else paper
+    table = methods or SINE_METHODS
+    if paper is None and any(SINE_METHODS.get(k) != m for k, m in table.items()): raise ValueError("results_table needs `paper`, the paper's table for these methods (e.g. PAPER_TABLE2 or PAPER_TABLE2_MINIIMAGENET for FEWSHOT_METHODS); the default, PAPER_TABLE1, is the sine table")
+    paper = PAPER_TABLE1 if paper is None else paper
+    lacking = sorted({k for r in results if metric not in r for k in r})
+    if lacking: raise ValueError(f"metric {metric!r} is not in every row; those rows have {lacking}")
     methods = [m for m in table if any(r['method'] == m for r in results)]
     orders = [o for o in ('iid', 'continual', 'iid_examples') if any(r['order'] == o for r in results)]
     summary = []

@@ -77,13 +77,14 @@ def finish_pages(site, host):
 def results_tables():
     "Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, which the reproduction pages include."
     from flp_nb.evaluate import results_table
-    from flp_nb.fewshot import FEWSHOT_METHODS, PAPER_TABLE2
+    from flp_nb.fewshot import FEWSHOT_METHODS, PAPER_TABLE2, PAPER_TABLE2_MINIIMAGENET
     for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):
         d = json.loads(f.read_text())
         rows = [r for r in d.get('rows', []) if not r.get('fresh_seed')] if isinstance(d, dict) else []  # other files there are not run summaries
         if not rows: continue
         mse = 'mse' in rows[0]
-        md, _ = results_table(rows, 'mse' if mse else 'error', *(() if mse else (FEWSHOT_METHODS, PAPER_TABLE2)))
+        paper = PAPER_TABLE2_MINIIMAGENET if 'miniimagenet' in f.stem else PAPER_TABLE2  # files are named fewshot_<dataset>_<scale>
+        md, _ = results_table(rows, 'mse' if mse else 'error', *(() if mse else (FEWSHOT_METHODS, paper)))
         what = f"query MSE after the {rows[0]['steps']}-step lifetime" if mse else 'query error (%)'
         f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: {what}, mean over seeds {sorted({r['seed'] for r in rows})} (standard error over seeds), "
                                         f"{d['eval_runs']} evaluation lifetimes per run; {d['machine']}; `{d['command']}`.\n\n{md}\n")

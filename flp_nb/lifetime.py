@@ -283,9 +283,9 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     fast = _initial_fast(learner, meta, lead)
     trace_fn = step_stats if trace is True else trace
     records, meta = [], learner.step_meta(meta)
+    if segment is not None: check_range('segment', segment, lo=1, integer=True)
     if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
     else:
-        check_range('segment', segment, lo=1, integer=True)
         if trace_fn: raise ValueError("segment does not combine with trace (a recomputed segment would record its steps twice); trace without segment")
         keys, mkeys = list(fast), list(meta)
         def seg(*vals):  # every tensor is an explicit input, so the reentrant checkpoint keeps nothing else and routes all gradients

@@ -32,7 +32,7 @@ def demo(method:str='flp3', # a key of SINE_METHODS
         )->dict:
     "Meta-train `method` at the `cpu` preset for a few episodes with `meta_train`; return the held-out query MSE before and after, and the meta-losses."
     check_range('episodes', episodes, lo=1, integer=True); check_range('n_eval', n_eval, lo=1, integer=True)
-    exp = sine_preset(method, order, 'cpu', seed=seed, episodes=episodes, checkpoint_every=episodes, snapshot_every=episodes, **({'width': width} if width else {}))
+    exp = sine_preset(method, order, 'cpu', seed=seed, episodes=episodes, checkpoint_every=episodes, snapshot_every=episodes, **({'width': width} if width is not None else {}))
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(run_dir or Path(tmp) / 'demo')
         meta_train(exp, d, device=device, quiet=quiet)
@@ -135,7 +135,7 @@ def _fewshot_params(scale, width, dataset, data_dir)->dict:
     elif not Path(data_dir).expanduser().is_dir(): raise ValueError(f"data_dir {data_dir!r} is not a folder")
     return dict(dataset=dataset, data_dir=str(Path(data_dir).expanduser().resolve()) if data_dir else None)
 
-def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='runs', methods:str=None, episodes:int=None,
+def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str='runs', methods:str=None, episodes:int=None,
               width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False, workers:int=None, compiled:bool=False, first_seed:int=0)->Path:
     "Meta-train the reproduction's runs (one progress bar over all), then execute its notebook with papermill; return the output folder."
     from flp_nb.sine import SINE_METHODS, SINE_SCALES, sine_grid
@@ -145,12 +145,16 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='ru
     fewshot, analysis = experiment == 'fewshot', experiment == 'analysis'
     methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (SINE_METHODS, SINE_SCALES)
     if analysis: scales = [s for s in SINE_SCALES if s in FEWSHOT_SCALES]  # it analyses both reproductions' models
-    check_choice('scale', scale, tuple(scales)); check_range('seeds', seeds, lo=1, integer=True); check_range('first_seed', first_seed, lo=0, integer=True)
+    check_choice('scale', scale, tuple(scales)); check_range('first_seed', first_seed, lo=0, integer=True)
+    if seeds is not None: check_range('seeds', seeds, lo=1, integer=True)
     if analysis:
-        if methods or episodes or width or workers: raise ValueError("the analysis takes no methods, episodes, width or workers: it analyses the sine and few-shot reproductions' saved models")
+        if any(v is not None for v in (methods, episodes, width, workers, seeds, data_dir)):
+            raise ValueError("the analysis takes no methods, episodes, width, workers, seeds or data_dir: it analyses the sine and few-shot reproductions' saved models of seed first_seed")
         root = Path(out).resolve()
         get_device(device)
-        return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, device=device, sine_dir=str(root / f'sine-{scale}'), fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'), compiled=compiled)
+        return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, seed=first_seed, device=device, sine_dir=str(root / f'sine-{scale}'),
+                             fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'), compiled=compiled)
+    if not fewshot and (data_dir is not None or dataset != 'omniglot'): raise ValueError("dataset and data_dir apply to the few-shot reproduction only")
     chosen = methods.split(',') if methods else None
     for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
     for k, v in (('episodes', episodes), ('width', width), ('workers', workers)):
@@ -158,7 +162,7 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=2, out:str='ru
     get_device(device)
     extra = _fewshot_params(scale, width, dataset, data_dir) if fewshot else dict(width=width)
     out_dir = Path(out).resolve() / (f'fewshot-{dataset}-{scale}' if fewshot else f'{experiment}-{scale}')
-    over, seeds = {'episodes': episodes} if episodes else {}, list(range(first_seed, first_seed + seeds))
+    over, seeds = {'episodes': episodes} if episodes else {}, list(range(first_seed, first_seed + (seeds or 2)))
     if fewshot:
         synthetic = extra['data_dir'] is None
         if synthetic: extra['data_dir'] = str(out_dir / 'synthetic-data')
@@ -189,8 +193,8 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
 @console_script
 def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2) or 'analysis' (Figure 2, on their models)
                    scale:str='smoke', # 'smoke' (seconds, the notebooks' default), 'cpu' (hours), 'gpu' (sine: minutes on one GPU), 'paper' (and 'paper_chunked' for sine; GPU)
-                   seeds:int=2, # independently meta-trained networks per row
-                   first_seed:int=0, # seed of the first of them (seeds first_seed, first_seed+1, ...): fresh seeds for a second table
+                   seeds:int=None, # independently meta-trained networks per row (default 2; not for analysis)
+                   first_seed:int=0, # seed of the first of them (seeds first_seed, first_seed+1, ...): fresh seeds for a second table; analysis: the seed it analyses
                    out:str='runs', # parent folder of the output
                    methods:str=None, # comma-separated method names (default: all of the table)
                    episodes:int=None, # override the scale's episodes

@@ -21,6 +21,7 @@ from .evaluate import experiment_from_json
 def uniform_alpha(learner:FLP, meta:dict, alpha:float)->dict:
     "`meta` with every plastic synapse's plasticity set to `alpha` (as `log_alpha` for `alpha_param='log'`)."
     kind = 'log_alpha' if learner.alpha_param == 'log' else 'alpha'
+    if kind == 'log_alpha' and alpha <= 0: raise ValueError(f"a learner with alpha_param='log' needs alpha > 0, got {alpha!r}")
     value = math.log(alpha) if kind == 'log_alpha' else alpha
     return {k: torch.full_like(v, value) if layer_key(k)[0] == kind else v for k, v in meta.items()}
 

@@ -50,6 +50,7 @@ class SineExperiment(OuterLoop):
         for k in ('width', 'steps_per_function'): check_range(k, getattr(self, k), lo=1, integer=True)
         check_range('alpha_init', self.alpha_init)
         if self.alpha_scale is not None: check_range('alpha_scale', self.alpha_scale, lo=0)
+        if self.alpha_scale == 0 and self.alpha_param == 'log': raise ValueError("alpha_param='log' needs alpha_scale > 0 (it starts log alpha at log(alpha_scale / (lambda_max T))), got 0")
         self.learner(), self.task()
 
     def learner(self):

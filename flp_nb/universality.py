@@ -63,10 +63,12 @@ def bump_network(width:int, # number of bumps M in the code
                  dtype=torch.float64)->tuple:
     "An FLP learner with one plastic layer and its hand-set meta-parameters: a bump code of `width` units, then a memory written by feedback."
     check_range('width', width, lo=2, integer=True); check_range('bump', bump, lo=0); check_choice('rule', rule, ('hebb', 'oja'))
+    if bump == 0: raise ValueError("bump must be > 0 (the half-width of each bump), got 0")
     mu = torch.linspace(lo - bump, hi + bump, width, dtype=dtype)
     delta = (mu[1] - mu[0]).item()
     n_mem = B.shape[0]
     if B.shape[1] > n_mem: raise ValueError(f"B must be [n_memory, d_target] with d_target <= n_memory, got {list(B.shape)}")
+    if tuple(d.shape) != (n_mem,): raise ValueError(f"d must be [n_memory] = [{n_mem}] (one bias per row of B), got {list(d.shape)}")
     B_out = torch.zeros(n_mem, n_mem, dtype=dtype)  # the engine feeds back in output space: targets are padded with zeros
     B_out[:, :B.shape[1]] = B
     net = MLP(width=1, n_in=1, n_out=n_mem, hidden_multipliers=(2 * width, width + 1))

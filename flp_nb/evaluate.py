@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .core import _decode
 from .outer import OuterLoop
-from .meta import _atomic_write, file_fingerprint, load_checkpoint, read_metrics
+from .meta import _atomic_write, _latest_checkpoint, file_fingerprint, load_checkpoint, read_metrics
 from .sine import PAPER_TABLE1, SINE_METHODS, SineExperiment
 from .fewshot import FewShotExperiment
 
@@ -62,10 +62,11 @@ def evaluate_run(run_dir, # a finished meta_train run folder
                 )->dict:
     "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, config, evaluation data, runs, seed and overrides."
     run_dir, overrides = Path(run_dir), overrides or {}
-    trained, meta, episode = load_run(run_dir, device=device)
+    ck, ck_path = _latest_checkpoint(run_dir, device)  # the newest usable one: its file, not checkpoint.pt's, keys the cache
+    trained, meta, episode = experiment_from_json(run_dir / 'config.json'), ck['meta'], ck['episode']
     exp = trained.replace(**overrides)
     if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in {run_dir} was meta-trained as; change only what the task draws (such as its order or lifetime)")
-    files = {f: file_fingerprint(run_dir / n) for f, n in (('checkpoint', 'checkpoint.pt'), ('config', 'config.json'))}
+    files = {'checkpoint': file_fingerprint(ck_path), 'config': file_fingerprint(run_dir / 'config.json')}
     if (data := exp.data_fingerprint()) is not None: files['data'] = data
     key = json.loads(json.dumps({'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **files, **({'overrides': overrides} if overrides else {})}))
     cache, steps = run_dir / _cache_name(overrides), {'lifetime_steps': exp.lifetime_steps, 'trained_steps': trained.lifetime_steps}

@@ -91,11 +91,29 @@ def _set_rng_states(g:torch.Generator, s:dict):
 
 def load_checkpoint(run_dir, # a run folder written by `meta_train`, of any experiment kind
                     device='cpu')->tuple:
-    "The meta-parameters of the run's latest checkpoint, and its episode count."
-    run_dir = Path(run_dir)
-    if not (run_dir / 'checkpoint.pt').exists(): raise ValueError(f"{str(run_dir)!r} holds no checkpoint.pt; is it a meta_train run folder?")
-    ck = _read_checkpoint(run_dir / 'checkpoint.pt', get_device(device))
+    "The meta-parameters of the run's latest usable checkpoint (see `_latest_checkpoint`), and its episode count."
+    ck, _ = _latest_checkpoint(run_dir, device)
     return ck['meta'], ck['episode']
+
+def _latest_checkpoint(run_dir, device='cpu')->tuple:
+    "The run's newest usable checkpoint and its path: an older one, with a warning, when the newest is damaged or from another run; an error when none is usable."
+    run_dir = Path(run_dir)
+    ck, path, problems = _usable_checkpoint(run_dir, get_device(device))
+    if ck is None and problems: raise ValueError(f"{str(run_dir)!r} holds no usable checkpoint ({'; '.join(problems)})")
+    if ck is None: raise ValueError(f"{str(run_dir)!r} holds no checkpoint.pt; is it a meta_train run folder?")
+    if problems: warnings.warn(f"{'; '.join(problems)}; reading {str(path)!r} (episode {ck['episode']}) instead")
+    return ck, path
+
+def _usable_checkpoint(run_dir:Path, device='cpu')->tuple:
+    "The newest checkpoint that can be read and belongs to the folder's `config.json`, and its path (None, None if none does); and what was wrong with newer ones."
+    problems, fp = [], file_fingerprint(run_dir / 'config.json') if (run_dir / 'config.json').exists() else None  # the file, written once: a config field added to the code later does not change it
+    for path in checkpoint_paths(run_dir):
+        if not path.exists(): continue
+        try: ck = _read_checkpoint(path, device)
+        except ValueError as e: problems.append(str(e)); continue
+        if fp is not None and ck.get('config_file', fp) != fp: problems.append(f"checkpoint {str(path)!r} belongs to another run (its config is not this folder's config.json)"); continue
+        return ck, path, problems
+    return None, None, problems
 
 KEEP_CHECKPOINTS = 2 # checkpoints a run keeps: the newest and the one before it, for a resume when the newest is damaged
 
@@ -197,12 +215,8 @@ class _Run:
 
     def _resume_state(self)->dict|None:
         "The newest usable checkpoint (an older one, with a warning, when the newest is damaged or from another run); None if the run never wrote one."
-        problems, fp = [], file_fingerprint(self.dir / 'config.json')  # the file, written once: a config field added to the code later does not change it
-        for path in checkpoint_paths(self.dir):
-            if not path.exists(): continue
-            try: ck = _read_checkpoint(path)
-            except ValueError as e: problems.append(str(e)); continue
-            if ck.get('config_file', fp) != fp: problems.append(f"checkpoint {str(path)!r} belongs to another run (its config is not this folder's config.json)"); continue
+        ck, path, problems = _usable_checkpoint(self.dir)
+        if ck is not None:
             if problems: warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}")
             for what, now in (('threads', torch.get_num_threads()), ('device', str(self.dev))):
                 if ck.get(what, now) != now: warnings.warn(f"{str(self.dir)!r} was trained with {what} {ck[what]} and resumes with {now}: the resumed run will not match an uninterrupted one bit for bit")

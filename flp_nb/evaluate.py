@@ -39,7 +39,7 @@ def load_run(run_dir, # a run folder written by `meta_train`
     return experiment_from_json(Path(run_dir) / 'config.json'), meta, episode
 
 # %% ../nbs/11_evaluate.ipynb #f4f6b819
-EVAL_PROTOCOL = 2 # bumped whenever an evaluation protocol changes, so cached `eval.json` results are recomputed
+EVAL_PROTOCOL = 3 # bumped whenever an evaluation protocol changes, so cached `eval.json` results are recomputed
 
 def _cache_name(overrides:dict)->str:
     "File of the cached evaluation under `overrides`: `eval.json`, else the overrides spelled out, with a hash where they need escaping."

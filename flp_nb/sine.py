@@ -82,8 +82,8 @@ class SineExperiment(OuterLoop):
         return self.task().n_steps
 
     def evaluate(self, meta:dict, runs:int=50, seed:int=103450)->dict:
-        "The regression protocol (`evaluate_sine`) on this experiment's learner and task."
-        return evaluate_sine(self.learner(), meta, self.task(), runs, seed)
+        "The regression protocol (`evaluate_sine`) on this experiment's learner and task, with fresh functions (never the meta-training pool)."
+        return evaluate_sine(self.learner(), meta, self.task().replace(pool_size=None), runs, seed)
 
 # %% ../nbs/08_sine.ipynb #814a972c
 _SHORT_LIFETIME = dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-2,

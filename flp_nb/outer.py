@@ -65,6 +65,7 @@ class OuterLoop(Config):
         if self.clip is not None: check_range('clip', self.clip, lo=0)
         check_range('seed', self.seed, lo=0, integer=True)
         for g in self.freeze: check_choice('freeze entries', g, tuple(self.learner().groups))
+        if self.schedule == 'multistep' and 'init' not in self.group_lrs(): raise ValueError("schedule='multistep' decays the init group's rate, but this run does not meta-learn init (its method or freeze keeps it fixed); use schedule='constant'")
 
     def init_meta(self, generator, dtype=torch.float32, device='cpu')->dict:
         "The run's initial meta-parameters (the learner's; an experiment kind may adjust them)."

@@ -150,6 +150,7 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
     if analysis:
         if any(v is not None for v in (methods, episodes, width, workers, seeds, data_dir)):
             raise ValueError("the analysis takes no methods, episodes, width, workers, seeds or data_dir: it analyses the sine and few-shot reproductions' saved models of seed first_seed")
+        if dataset != 'omniglot': raise ValueError(f"the analysis uses the Omniglot reproduction's models (the paper's Figure 2), so dataset must be 'omniglot', got {dataset!r}")
         root = Path(out).resolve()
         get_device(device)
         return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, seed=first_seed, device=device, sine_dir=str(root / f'sine-{scale}'),
@@ -207,7 +208,7 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fews
                    quiet:bool=False): # no progress bar
     "Run a reproduction notebook through papermill and print its results table."
     try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)
-    except (ValueError, RuntimeError, OSError) as e: raise SystemExit(f"flp_reproduce: {e}")
+    except (ValueError, RuntimeError, FloatingPointError, OSError) as e: raise SystemExit(f"flp_reproduce: {e}")  # FloatingPointError: a run whose meta-gradients went non-finite
     except KeyboardInterrupt: raise SystemExit("flp_reproduce: interrupted; run the same command again to resume (finished runs are reused, the others continue from their last checkpoint)") from None
     if (out_dir / 'results.md').exists(): print((out_dir / 'results.md').read_text())
     print(f"executed notebook, figures and tables in {out_dir}")

@@ -136,6 +136,7 @@ def _loader_root(what:str, root, split:str, splits:tuple, image_size:int)->Path:
     check_choice('split', split, splits)
     check_range('image_size', image_size, lo=1, integer=True)
     root = Path(root).expanduser()
+    if root.is_file(): raise FileNotFoundError(f"{what} folder {str(root)!r} is a file; give the folder that holds it ({str(root.parent)!r})")
     if not root.is_dir(): raise FileNotFoundError(f"{what} folder {str(root)!r} does not exist")
     return root
 

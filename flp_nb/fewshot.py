@@ -16,7 +16,7 @@ import torch
 from .core import check_choice, check_range
 from .nets import ConvNet
 from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, query_output, run_lifetime
-from .vision import (DATASETS, FewShotStream, FewShotTask, ImageSet, fewshot_indices, gather_episodes, load_images,
+from .vision import (DATASETS, FewShotStream, FewShotTask, ImageSet, check_dataset, fewshot_indices, gather_episodes, load_images,
                            write_synthetic_miniimagenet, write_synthetic_omniglot)
 from .outer import Method, OuterLoop, Scale
 
@@ -82,7 +82,8 @@ class FewShotExperiment(OuterLoop):
         return self.images(evaluation=True).fingerprint
 
     def task(self)->FewShotStream:
-        "The meta-training episode source (loads the data)."
+        "The meta-training episode source (loads the data; first checks that the evaluation classes are there too, so a run cannot train for hours and then find none)."
+        check_dataset(self.dataset, self.data_dir)
         return FewShotStream(self.task_config(), self.images())
 
     @property

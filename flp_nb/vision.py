@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['OMNIGLOT_SPLITS', 'OMNIGLOT_LAST_ID', 'MINIIMAGENET_SPLITS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'DATASETS', 'ImageSet',
-           'load_omniglot', 'load_miniimagenet', 'load_images', 'write_synthetic_omniglot',
+           'load_omniglot', 'load_miniimagenet', 'load_images', 'check_dataset', 'write_synthetic_omniglot',
            'write_synthetic_miniimagenet', 'FewShotTask', 'fewshot_indices', 'gather_episodes', 'sample_fewshot',
            'FewShotStream', 'random_image_episodes', 'show_episodes']
 
@@ -239,6 +239,16 @@ def load_images(dataset:str, # 'omniglot' or 'miniimagenet'
     check_choice('dataset', dataset, tuple(DATASETS)); check_choice('split', split, ('train', 'test'))
     load, names, _ = DATASETS[dataset]
     return load(root, names[split == 'test'], image_size)
+
+def check_dataset(dataset:str, # 'omniglot' or 'miniimagenet'
+                  root # its folder
+                 ):
+    "Raise `FileNotFoundError` unless `root` holds both the meta-training and the evaluation classes of `dataset` (looks for the files, loads nothing)."
+    check_choice('dataset', dataset, tuple(DATASETS))
+    what, find = {'omniglot': ('Omniglot', _omniglot_source), 'miniimagenet': ('Mini-ImageNet', _mini_source)}[dataset]
+    names = DATASETS[dataset][1]
+    root = _loader_root(what, root, names[0], names, 1)
+    for split in names: find(root, split)
 
 # %% ../nbs/02_vision.ipynb #073a4009
 def _patterns(rng, n_classes, n_per_class, shape, flip=0.1):

@@ -247,7 +247,7 @@ class _Run:
 def begin(self:_Run, e:int):
     "Start episode `e` (the chunked schedule's fresh optimizers and replayed data); return the run's meta-batch."
     if self.exp.schedule == 'chunked' and e % self.exp.chunk == 0:
-        self.opts = _optimizers(self.groups, self.lrs); self.g.set_state(self.data_start)
+        self.opts = _optimizers(self.groups, {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}); self.g.set_state(self.data_start)  # fresh optimizers at the current rates: a backed-off rate stays halved
     for o in self.opts.values(): o.zero_grad()
     return self.task.sample(self.g, n_episodes=self.exp.meta_batch)
 
@@ -269,7 +269,7 @@ def finish(self:_Run, e:int, loss, seconds:float):
             for p in self.meta.values():
                 if p.grad is not None: p.grad.clamp_(-exp.clip, exp.clip)
         for o in self.opts.values(): o.step()
-        if self.sched is not None: self.sched.step()
+    if self.sched is not None: self.sched.step()  # every episode, skipped or not: milestones count episodes
     self.seconds += seconds; self.episode = e + 1
     row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}, 'seconds': round(self.seconds, 3), 'skipped': self.skipped}
     if bad: row['nonfinite'] = bad

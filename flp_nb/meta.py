@@ -175,13 +175,20 @@ def _all_reduce(loss, meta):
 def _optimizers(groups, lrs):
     return {g: torch.optim.Adam(list(groups[g].values()), lr=lr) for g, lr in lrs.items()}
 
-def _start_meta(exp, learner)->dict:
-    "The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes); empty without it."
+def _start_meta(exp, learner)->tuple:
+    "The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes), and the fingerprint of the checkpoint they come from; `({}, None)` without it."
+    if not exp.init_from: return {}, None
+    ck, path = _latest_checkpoint(exp.init_from)
     shapes = meta_shapes(learner)
-    start = {k: v for k, v in (load_checkpoint(exp.init_from)[0] if exp.init_from else {}).items() if k in shapes}
+    start = {k: v for k, v in ck['meta'].items() if k in shapes}
     for k, v in start.items():
         if tuple(v.shape) != shapes[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(shapes[k])}")
-    return start
+    return start, file_fingerprint(path)
+
+def _source_changed(exp, ck:dict, source:str=None)->bool:
+    "Whether checkpoint `ck` of a run started from `exp.init_from` came from another state of that source than its checkpoint now (`source`, read if not given)."
+    if not exp.init_from or ck.get('init_from_checkpoint') is None: return False  # no source, or a checkpoint written before sources were recorded
+    return ck['init_from_checkpoint'] != (source or file_fingerprint(_latest_checkpoint(exp.init_from)[1]))
 
 # %% ../nbs/09_meta.ipynb #122c8982
 class _Run:
@@ -189,7 +196,7 @@ class _Run:
     def __init__(self, exp, run_dir, rank=0):
         self.exp, self.dir, self.rank, self.error = exp, Path(run_dir), rank, None
         self.task, self.learner = exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
-        self.start_meta = _start_meta(exp, self.learner)
+        self.start_meta, self.source = _start_meta(exp, self.learner)
 
     def start(self, resume:bool, dev, dtype):
         "Seed, build the meta-parameters and optimizers, continue from the checkpoint when resuming, and open the log."
@@ -216,6 +223,8 @@ class _Run:
     def _resume_state(self)->dict|None:
         "The newest usable checkpoint (an older one, with a warning, when the newest is damaged or from another run); None if the run never wrote one."
         ck, path, problems = _usable_checkpoint(self.dir)
+        if ck is not None and _source_changed(self.exp, ck, self.source):
+            raise ValueError(f"cannot resume {str(self.dir)!r}: its init_from {self.exp.init_from!r} holds another checkpoint than when the run started; delete the folder to train it again from the new one")
         if ck is not None:
             if problems: warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}")
             for what, now in (('threads', torch.get_num_threads()), ('device', str(self.dev))):
@@ -288,7 +297,8 @@ def checkpoint(self:_Run):
     "Write the run's complete state (rank 0) and keep it as the state `nonfinite='backoff'` restores."
     state = {'episode': self.episode, 'meta': {k: v.detach() for k, v in self.meta.items()}, 'optimizers': {n: o.state_dict() for n, o in self.opts.items()},
              'scheduler': self.sched.state_dict() if self.sched else None, 'rng': _rng_states(self.g), 'data_start': self.data_start,
-             'skipped': self.skipped, 'seconds': self.seconds, 'config_file': file_fingerprint(self.dir / 'config.json'), 'threads': torch.get_num_threads(), 'device': str(self.dev)}
+             'skipped': self.skipped, 'seconds': self.seconds, 'config_file': file_fingerprint(self.dir / 'config.json'), 'threads': torch.get_num_threads(), 'device': str(self.dev),
+             'init_from_checkpoint': self.source}
     if self.rank == 0: _atomic_write(self.dir / 'checkpoint.pt', lambda p: torch.save(state, p), older=checkpoint_paths(self.dir)[1:])
     self.good, self.last_ck = self._good_state(), self.episode
 
@@ -460,8 +470,8 @@ def ensure_trained(exp:OuterLoop|list, # a run's config, or a list of them (a po
     done = {}
     for i, (x, d) in enumerate(zip(exps, dirs)):
         if (d / 'checkpoint.pt').exists() and _saved_config(x, d) == x:
-            meta, n = load_checkpoint(d, device=get_device(device))
-            if n == x.episodes: done[i] = meta
+            ck, _ = _latest_checkpoint(d, device)
+            if ck['episode'] == x.episodes and not _source_changed(x, ck): done[i] = ck['meta']  # a changed source is not done: resuming it names the problem
     todo = {}  # unfinished runs, grouped into populations that can train together
     for i in range(len(exps)):
         if i not in done: todo.setdefault(_lifetime_shape(exps[i]), []).append(i)

@@ -16,7 +16,7 @@ import torch
 from .core import check_choice, check_range
 from .tasks import Episode
 from .nets import MLP
-from .lifetime import FLP, run_lifetime
+from .lifetime import FLP, predict, run_lifetime
 
 # %% ../nbs/12_universality.ipynb #04002e1e
 def bspline_kernel(x:torch.Tensor, xp:torch.Tensor, # points [..., n] and [..., m]
@@ -60,6 +60,7 @@ def bump_network(width:int, # number of bumps M in the code
                  alpha:float=1.0, # plasticity of the memory
                  bump:float=0.3, # half-width w of each bump
                  lo:float=-1.0, hi:float=1.0, # range of the inputs
+                 counts:int=0, # memory rows, at the end, that count: plastic at the constant code unit only (the others at the bumps only)
                  dtype=torch.float64)->tuple:
     "An FLP learner with one plastic layer and its hand-set meta-parameters: a bump code of `width` units, then a memory written by feedback."
     check_range('width', width, lo=2, integer=True); check_range('bump', bump, lo=0); check_choice('rule', rule, ('hebb', 'oja'))
@@ -69,6 +70,9 @@ def bump_network(width:int, # number of bumps M in the code
     n_mem = B.shape[0]
     if B.shape[1] > n_mem: raise ValueError(f"B must be [n_memory, d_target] with d_target <= n_memory, got {list(B.shape)}")
     if tuple(d.shape) != (n_mem,): raise ValueError(f"d must be [n_memory] = [{n_mem}] (one bias per row of B), got {list(d.shape)}")
+    check_range('counts', counts, 0, n_mem, integer=True)
+    plastic = torch.zeros(n_mem, width + 1, dtype=dtype)
+    plastic[:n_mem - counts, :-1] = plastic[n_mem - counts:, -1] = alpha  # a row stores code sums or a count, never both: the activity reads each alone
     B_out = torch.zeros(n_mem, n_mem, dtype=dtype)  # the engine feeds back in output space: targets are padded with zeros
     B_out[:, :B.shape[1]] = B
     net = MLP(width=1, n_in=1, n_out=n_mem, hidden_multipliers=(2 * width, width + 1))
@@ -77,7 +81,7 @@ def bump_network(width:int, # number of bumps M in the code
     meta = {'W1': torch.cat([torch.ones(width, 1), -torch.ones(width, 1)]).to(dtype), 'b1': torch.cat([-mu, mu]),
             'W2': W2, 'b2': torch.cat([torch.full((width,), math.sqrt(delta), dtype=dtype), torch.ones(1, dtype=dtype)]),
             'W3': torch.zeros(n_mem, width + 1, dtype=dtype), 'b3': torch.zeros(n_mem, dtype=dtype),
-            'alpha3': torch.full((n_mem, width + 1), alpha, dtype=dtype), 'B3': B_out, 'd3': d.to(dtype), 'beta3': torch.tensor(1.0, dtype=dtype)}
+            'alpha3': plastic, 'B3': B_out, 'd3': d.to(dtype), 'beta3': torch.tensor(1.0, dtype=dtype)}
     return FLP(net=net, n_plastic=1, rule=rule, signal='target', output='mix', beta_init=1.0), meta
 
 def write_memory(learner:FLP, meta:dict, x:torch.Tensor, # stream inputs [E, n]
@@ -91,10 +95,9 @@ def write_memory(learner:FLP, meta:dict, x:torch.Tensor, # stream inputs [E, n]
     with torch.no_grad(): return run_lifetime(learner, meta, ep)['W3']
 
 def read_memory(learner:FLP, meta:dict, memory:torch.Tensor, xq:torch.Tensor # queries [E, m]
-               )->tuple:
-    "The memory layer's activity on the queries' codes, split into the bump part `[E, m, n_memory]` and the constant unit's column `[E, n_memory]`."
-    code = learner.net.forward(meta, xq[..., None], 0, 2)
-    return code[..., :-1] @ memory[..., :-1].mT, memory[..., -1]
+               )->torch.Tensor:
+    "The network's output on the queries with the memory `W3` it wrote: the memory layer's activity `[E, m, n_memory]`."
+    return predict(learner, meta, {'W3': memory}, xq[..., None])
 
 # %% ../nbs/12_universality.ipynb #2fa99472
 def kernel_regression_net(width:int, rule:str='hebb', eps:float=1e-3, alpha:float=1.0, bump:float=0.3)->tuple:
@@ -103,34 +106,34 @@ def kernel_regression_net(width:int, rule:str='hebb', eps:float=1e-3, alpha:floa
 
 def predict_regression(learner, meta, x, y, xq)->torch.Tensor:
     "Write the stream `x, y [E, n]` into memory and predict at `xq [E, m]`."
-    u = read_memory(learner, meta, write_memory(learner, meta, x, y[..., None]), xq)[0]
+    u = read_memory(learner, meta, write_memory(learner, meta, x, y[..., None]), xq)
     return (u[..., 0] - u[..., 1]) / u[..., 2]
 
 # %% ../nbs/12_universality.ipynb #45f691ce
 def class_mean_net(width:int, n_classes:int, rule:str='hebb', eps:float=1e-3, alpha:float=1.0, bump:float=0.3)->tuple:
-    "The learner and meta-parameters that implement nearest-class-mean classification."
-    return bump_network(width, eps * torch.eye(n_classes), torch.zeros(n_classes), rule, alpha, bump)
+    "The learner and meta-parameters that implement nearest-class-mean classification: C rows of class code sums, then C rows of class counts."
+    return bump_network(width, eps * torch.eye(n_classes).repeat(2, 1), torch.zeros(2 * n_classes), rule, alpha, bump, counts=n_classes)
 
 def class_distances(learner, meta, x, labels, xq, n_classes:int)->torch.Tensor:
-    "Write the labelled stream into memory; squared distance `[E, m, C]` of each query to each class mean, read from the memory."
+    "Write the labelled stream into memory; squared distance `[E, m, C]` of each query to each class mean (each class mean's own norm read from the memory's synapses)."
     mem = write_memory(learner, meta, x, torch.nn.functional.one_hot(labels, n_classes).to(x.dtype))
-    cross, count = read_memory(learner, meta, mem, xq)
-    means = mem[..., :-1] / count[..., None]
+    act = read_memory(learner, meta, mem, xq)
+    cross, count = act[..., :n_classes], act[..., n_classes:]
+    norms = ((mem[..., :n_classes, :-1] / count[..., :1, :].mT) ** 2).sum(-1)  # |mean_c|^2 does not depend on x*: no activity at one query gives it
     code = learner.net.forward(meta, xq[..., None], 0, 2)[..., :-1]
-    return (code ** 2).sum(-1, keepdim=True) - 2 * cross / count[..., None, :] + (means ** 2).sum(-1)[..., None, :]
+    return (code ** 2).sum(-1, keepdim=True) - 2 * cross / count + norms[..., None, :]
 
 # %% ../nbs/12_universality.ipynb #fe8d0691
 def running_average_net(rate:float, eps:float=1e-3)->tuple:
     "The learner and meta-parameters (Oja's rule) that implement the exponentially weighted running average with `rate`."
-    learner, meta = bump_network(2, torch.full((1, 1), eps), torch.ones(1), 'oja', rate)
-    meta['alpha3'][:, :-1] = 0.0  # only the constant code unit is presynaptic
+    learner, meta = bump_network(2, torch.full((1, 1), eps), torch.ones(1), 'oja', rate, counts=1)  # only the constant code unit's synapse is plastic
     meta['W3'][:, -1] = 1.0
     return learner, meta
 
 def predict_running_average(learner, meta, y, eps:float=1e-3)->torch.Tensor:
     "Write the targets `y [E, n]` into memory and read the average `[E]`."
     mem = write_memory(learner, meta, torch.zeros_like(y), y[..., None])
-    return (1 - mem[..., 0, -1]) / eps
+    return (1 - read_memory(learner, meta, mem, torch.zeros_like(y[..., :1]))[..., 0, 0]) / eps
 
 # %% ../nbs/12_universality.ipynb #7578df31
 def approximation_errors(widths=(10, 20, 50, 100, 200, 400), eps_values=(1e-1, 1e-2, 1e-3), runs:int=8, seed:int=0)->list:
@@ -168,9 +171,8 @@ def tied_feedback_errors(widths=(10, 50, 200, 400), runs:int=8, seed:int=0)->lis
     for M in widths:
         rows.append({'feedback': 'decoupled', 'width': M, 'error': (predict_regression(*kernel_regression_net(M), x, y, xq) - target).abs().max().item()})
         learner, meta = bump_network(M, 1e-3 * torch.tensor([[1.0], [-1.0], [0.0]]), torch.zeros(3))
-        u = read_memory(learner, meta, write_memory(learner, meta, x, y[..., None]), xq)[0]
+        u = read_memory(learner, meta, write_memory(learner, meta, x, y[..., None]), xq)
         s = u[..., 0] - u[..., 1]
         scale = (s * target).sum() / (s * s).sum()  # the best single readout gain, fitted with the answers
-        assert u[..., 2].abs().max() == 0  # the count row stays empty
         rows.append({'feedback': 'tied', 'width': M, 'error': (scale * s - target).abs().max().item()})
     return rows

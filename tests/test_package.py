@@ -3,6 +3,7 @@ import filecmp, os, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,6 +39,15 @@ def test_docs_and_readme_build():
     assert 'href="09_meta.html#meta_train"' in index and 'flp-nb.github.io' not in index  # cross-references resolve within the built site
     search = (ROOT / '_proc' / '_docs' / 'search.json').read_text()
     assert '`meta_train`' in search and 'flp-nb.github.io' not in search  # search snippets show a reference's name, not its URL
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='on a GPU the check would run for minutes')
+def test_gpu_check_script_reaches_flp_bench(tmp_path):
+    "Without a GPU every check of the prepared GPU check fails with flp_bench's own message, and the script says so: it really calls flp_bench."
+    r = subprocess.run(['bash', str(ROOT / 'tools' / 'gpu_check.sh')], cwd=ROOT, env={**os.environ, 'PY': sys.executable, 'CHECK_OUT': str(tmp_path)}, capture_output=True, text=True)
+    md = (tmp_path / 'gpu_check.md').read_text()
+    assert r.returncode == 1 and r.stderr.count("flp_bench: device 'cuda' was requested but CUDA is not available here") == 7, r.stderr[-2000:]
+    assert [l.split()[1] for l in md.splitlines() if l.startswith('gpu_check:')] == ['mb1', 'mb16', 'mb1-compiled', 'mb16-compiled', 'pop16-compiled', 'mb4', 'seg20']
 
 
 def test_gpu_table1_script(tmp_path):

@@ -17,7 +17,8 @@ failed=0
 check() {  # name, seconds allowed, flp_bench options
     local name=$1 limit=$2; shift 2
     local dir="$CHECK_OUT/$name"
-    if timeout "$limit" "$PY" -m flp_nb.bench --device cuda --out "$dir" "$@" > /dev/null; then
+    if timeout "$limit" "$PY" -c 'import sys; from flp_nb.bench import bench_main; sys.argv[0] = "flp_bench"; bench_main()' --device cuda --out "$dir" "$@" > /dev/null \
+        && [ -s "$dir/bench.md" ]; then
         { echo; echo "$name (flp_bench $*)"; echo; cat "$dir/bench.md"; } | tee -a "$MD"
         "$PY" -c 'import json, sys; print(json.dumps({"name": sys.argv[2], **json.load(open(sys.argv[1]))}))' "$dir/bench.json" "$name" >> "$CHECK_OUT/gpu_check.jsonl"
     else echo "gpu_check: $name failed or ran out of its $limit s" | tee -a "$MD"; failed=1

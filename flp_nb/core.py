@@ -92,7 +92,7 @@ def tune_malloc(keep_mb:int=1024 # freed memory glibc may keep for reuse, in MB 
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False
     M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
-    return all(libc.mallopt(k, v) == 1 for k, v in ((M_MMAP_THRESHOLD, keep_mb << 20), (M_TRIM_THRESHOLD, keep_mb << 20), (M_TOP_PAD, 64 << 20)))
+    return all([libc.mallopt(k, v) == 1 for k, v in ((M_MMAP_THRESHOLD, keep_mb << 20), (M_TRIM_THRESHOLD, keep_mb << 20), (M_TOP_PAD, 64 << 20))])  # a list: one refusal does not skip the other settings
 
 # %% ../nbs/00_core.ipynb #7d7431fa
 def get_device(device='auto' # 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a `torch.device`
@@ -176,7 +176,7 @@ class Config:
 
     def to_dict(self)->dict:
         "The config as plain JSON-ready data."
-        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config) else list(v) if isinstance(v, tuple) else v)
+        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config) else list(v) if isinstance(v, tuple) else v.item() if isinstance(v, np.generic) else v)
                 for f in dataclasses.fields(self)}
 
     @classmethod

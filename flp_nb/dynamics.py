@@ -22,8 +22,10 @@ def uniform_alpha(learner:FLP, meta:dict, alpha:float)->dict:
     "`meta` with every plastic synapse's plasticity set to `alpha` (as `log_alpha` for `alpha_param='log'`)."
     kind = 'log_alpha' if learner.alpha_param == 'log' else 'alpha'
     if kind == 'log_alpha' and alpha <= 0: raise ValueError(f"a learner with alpha_param='log' needs alpha > 0, got {alpha!r}")
-    value = math.log(alpha) if kind == 'log_alpha' else alpha
-    return {k: torch.full_like(v, value) if layer_key(k)[0] == kind else v for k, v in meta.items()}
+    def value(l):  # what to store so that the step's alpha (`step_meta`, which multiplies the hidden layers' by `alpha_multiplier`) is `alpha`
+        a = alpha / (learner.alpha_multiplier if l < learner.net.n_layers else 1.0)
+        return math.log(a) if kind == 'log_alpha' else a
+    return {k: torch.full_like(v, value(layer_key(k)[1])) if layer_key(k)[0] == kind else v for k, v in meta.items()}
 
 def alpha_threshold(learner:FLP, # an FLP learner
                     meta:dict, # its meta-parameters (the plasticity is replaced)

@@ -40,17 +40,22 @@ def check_choice(name:str, # argument name, used in the message
 # %% ../nbs/00_core.ipynb #2d7721d7
 def as_list(name:str, # parameter name, used in the message
             value, # a list, a tuple, a comma-separated string, or None
-            kind=str # type of each entry (`int` converts '3' to 3)
+            kind=str, # type of each entry (`int` converts '3' to 3)
+            empty:bool=True # whether an empty list is allowed
            )->list|None:
-    "`value` as a list of `kind` (None stays None), else raise `ValueError` naming `name`."
+    "`value` as a list of distinct `kind` values (None stays None), else raise `ValueError` naming `name`."
     if value is None: return None
+    given = value
     if isinstance(value, str): value = [v.strip() for v in value.split(',') if v.strip()]
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"{name} must be a list or a comma-separated string of {kind.__name__} values, such as [0, 1] or '0,1'; got {value!r}")
     try:
         if kind is int and any(isinstance(v, (float, bool)) for v in value): raise ValueError('not integers')  # int(1.5) would be 1
-        return [kind(v) for v in value]
+        out = [kind(v) for v in value]
     except (TypeError, ValueError): raise ValueError(f"{name} entries must be {kind.__name__} values; got {value!r}") from None
+    if not out and not empty: raise ValueError(f"{name} must hold at least one value (None for the default); got {given!r}")
+    if len(set(out)) < len(out): raise ValueError(f"{name} must not repeat a value; got {out!r}")
+    return out
 
 # %% ../nbs/00_core.ipynb #b25b68bc
 def check_parameters(names:dict, # the notebook's `globals()` after its parameters (and papermill's injected ones)

@@ -157,17 +157,30 @@ def _decode(hint, value):
 
 _SIMPLE = (int, float, str, bool, type(None))
 
+def _checkable(hint)->bool:
+    "Whether `_fits` can check `hint`: a simple type, a config class, or a tuple of checkable types."
+    if typing.get_origin(hint) is tuple: return all(a is Ellipsis or _checkable(a) for a in typing.get_args(hint))
+    return hint in _SIMPLE or (isinstance(hint, type) and issubclass(hint, Config))
+
 def _fits(hint, value)->bool:
-    "Whether `value` fits the simple type `hint` (ints are accepted for floats)."
+    "Whether `value` fits `hint` (ints are accepted for floats; a tuple hint needs a tuple of fitting entries)."
     if hint is float: return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
     if hint is int: return type(value) is int or isinstance(value, np.integer)
+    if typing.get_origin(hint) is tuple:
+        args = typing.get_args(hint)
+        entries = [args[0]] * len(value) if len(args) == 2 and args[1] is Ellipsis and isinstance(value, tuple) else list(args)
+        return isinstance(value, tuple) and len(entries) == len(value) and all(_fits(h, v) for h, v in zip(entries, value))
+    if isinstance(hint, type) and issubclass(hint, Config): return isinstance(value, hint)
     return type(value) is hint
 
+def _hint_name(h)->str:
+    return 'None' if h is type(None) else h.__name__ if isinstance(h, type) else str(h)
+
 def _check_type(cls, name, hint, value):
-    "Raise `ValueError` unless `value` fits `hint` where it is a simple type or a union of them (`str | None`); other hints are checked by `validate`."
+    "Raise `ValueError` unless `value` fits `hint` where it is a simple type, a config class, a tuple of those, or a union of them (`str | None`); other hints are checked by `validate`."
     options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
-    if not all(h in _SIMPLE for h in options) or any(_fits(h, value) for h in options): return
-    raise ValueError(f"{cls.__name__}.{name} must be of type {' or '.join('None' if h is type(None) else h.__name__ for h in options)}, got {value!r}")
+    if not all(_checkable(h) for h in options) or any(_fits(h, value) for h in options): return
+    raise ValueError(f"{cls.__name__}.{name} must be of type {' or '.join(_hint_name(h) for h in options)}, got {value!r}")
 
 @dataclasses.dataclass(frozen=True)
 class Config:

@@ -15,7 +15,7 @@ from pathlib import Path
 import flp_nb
 from fastcore.script import anno_parser
 
-from .core import check_choice, check_range, get_device
+from .core import as_list, check_choice, check_range, get_device
 from .sine import SINE_METHODS, sine_preset
 from .meta import RunFolderInUse, meta_train, read_metrics, read_snapshots
 
@@ -156,7 +156,7 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
         return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, seed=first_seed, device=device, sine_dir=str(root / f'sine-{scale}'),
                              fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'), compiled=compiled)
     if not fewshot and (data_dir is not None or dataset != 'omniglot'): raise ValueError("dataset and data_dir apply to the few-shot reproduction only")
-    chosen = methods.split(',') if methods else None
+    chosen = as_list('methods', methods) or None  # repeated names refused here, before anything trains
     for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
     for k, v in (('episodes', episodes), ('width', width), ('workers', workers)):
         if v is not None: check_range(k, v, lo=1, integer=True)

@@ -194,7 +194,7 @@ class Config:
 
     def to_dict(self)->dict:
         "The config as plain JSON-ready data."
-        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config) else list(v) if isinstance(v, tuple) else v.item() if isinstance(v, np.generic) else v)
+        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config) else [x.item() if isinstance(x, np.generic) else x for x in v] if isinstance(v, tuple) else v.item() if isinstance(v, np.generic) else v)
                 for f in dataclasses.fields(self)}
 
     @classmethod

@@ -22,6 +22,7 @@ def uniform_alpha(learner:FLP, meta:dict, alpha:float)->dict:
     "`meta` with every plastic synapse's plasticity set to `alpha` (as `log_alpha` for `alpha_param='log'`)."
     kind = 'log_alpha' if learner.alpha_param == 'log' else 'alpha'
     if kind == 'log_alpha' and alpha <= 0: raise ValueError(f"a learner with alpha_param='log' needs alpha > 0, got {alpha!r}")
+    if learner.alpha_multiplier == 0 and learner.n_plastic > 1: raise ValueError("alpha_multiplier=0 keeps the hidden plastic layers at alpha 0: no uniform alpha can be set")
     def value(l):  # what to store so that the step's alpha (`step_meta`, which multiplies the hidden layers' by `alpha_multiplier`) is `alpha`
         a = alpha / (learner.alpha_multiplier if l < learner.net.n_layers else 1.0)
         return math.log(a) if kind == 'log_alpha' else a

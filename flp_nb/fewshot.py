@@ -55,8 +55,8 @@ class FewShotExperiment(OuterLoop):
     methods = FEWSHOT_METHODS
 
     def validate(self):
+        check_choice('dataset', self.dataset, tuple(DATASETS))  # first: the shared checks build the learner, whose network depends on it
         super().validate()
-        check_choice('dataset', self.dataset, tuple(DATASETS))
         if not self.data_dir: raise ValueError("data_dir is required: the folder holding the data set (for Omniglot, the NumPy archives or torchvision's omniglot-py folders)")
         check_range('alpha_init', self.alpha_init); check_range('lr_init', self.lr_init)
         self.learner(), self.task_config()

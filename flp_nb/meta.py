@@ -183,12 +183,21 @@ def _start_meta(exp, learner)->tuple:
     start = {k: v for k, v in ck['meta'].items() if k in shapes}
     for k, v in start.items():
         if tuple(v.shape) != shapes[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(shapes[k])}")
-    return start, file_fingerprint(path)
+    return start, _source_fingerprint(exp.init_from)
+
+def _source_fingerprint(init_from)->str|None:
+    "The fingerprint of a source run's newest checkpoint; None when it cannot be read cleanly (gone, damaged, or fallen back to an older one)."
+    ck, path, problems = _usable_checkpoint(Path(init_from))
+    return None if ck is None or problems else file_fingerprint(path)
 
 def _source_changed(exp, ck:dict, source:str=None)->bool:
-    "Whether checkpoint `ck` of a run started from `exp.init_from` came from another state of that source than its checkpoint now (`source`, read if not given)."
-    if not exp.init_from or ck.get('init_from_checkpoint') is None: return False  # no source, or a checkpoint written before sources were recorded
-    return ck['init_from_checkpoint'] != (source or file_fingerprint(_latest_checkpoint(exp.init_from)[1]))
+    "Whether checkpoint `ck` of a run started from `exp.init_from` came from another state of that source than its newest checkpoint now (`source`, read if not given); unknown counts as unchanged, with a warning."
+    recorded = ck.get('init_from_checkpoint') if exp.init_from else None
+    if recorded is None: return False  # no source, or a checkpoint written before sources were recorded
+    if (source := source or _source_fingerprint(exp.init_from)) is None:
+        warnings.warn(f"init_from {exp.init_from!r} cannot be read cleanly now, so whether it changed since this run started is unknown; the run is taken as it is")
+        return False
+    return recorded != source
 
 # %% ../nbs/09_meta.ipynb #122c8982
 class _Run:
@@ -278,7 +287,10 @@ def finish(self:_Run, e:int, loss, seconds:float):
             for p in self.meta.values():
                 if p.grad is not None: p.grad.clamp_(-exp.clip, exp.clip)
         for o in self.opts.values(): o.step()
-    if self.sched is not None: self.sched.step()  # every episode, skipped or not: milestones count episodes
+    if self.sched is not None:
+        with warnings.catch_warnings():  # a skipped first episode steps the schedule before any optimizer step, which is intended here
+            warnings.filterwarnings('ignore', message='Detected call of `lr_scheduler.step\\(\\)` before `optimizer.step\\(\\)`')
+            self.sched.step()  # every episode, skipped or not: milestones count episodes
     self.seconds += seconds; self.episode = e + 1
     row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}, 'seconds': round(self.seconds, 3), 'skipped': self.skipped}
     if bad: row['nonfinite'] = bad

@@ -167,11 +167,16 @@ def _fits(hint, value)->bool:
     if hint is float: return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
     if hint is int: return type(value) is int or isinstance(value, np.integer)
     if typing.get_origin(hint) is tuple:
+        if not isinstance(value, tuple): return False
         args = typing.get_args(hint)
-        entries = [args[0]] * len(value) if len(args) == 2 and args[1] is Ellipsis and isinstance(value, tuple) else list(args)
-        return isinstance(value, tuple) and len(entries) == len(value) and all(_fits(h, v) for h, v in zip(entries, value))
+        entries = [args[0]] * len(value) if args[1:] == (Ellipsis,) else args
+        return len(entries) == len(value) and all(_fits(h, v) for h, v in zip(entries, value))
     if isinstance(hint, type) and issubclass(hint, Config): return isinstance(value, hint)
     return type(value) is hint
+
+def _plain(x):
+    "A NumPy number as the Python number JSON can write; anything else as it is."
+    return x.item() if isinstance(x, np.generic) else x
 
 def _hint_name(h)->str:
     return 'None' if h is type(None) else h.__name__ if isinstance(h, type) else str(h)
@@ -194,7 +199,7 @@ class Config:
 
     def to_dict(self)->dict:
         "The config as plain JSON-ready data."
-        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config) else [x.item() if isinstance(x, np.generic) else x for x in v] if isinstance(v, tuple) else v.item() if isinstance(v, np.generic) else v)
+        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config) else [_plain(x) for x in v] if isinstance(v, tuple) else _plain(v))
                 for f in dataclasses.fields(self)}
 
     @classmethod

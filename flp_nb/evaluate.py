@@ -62,7 +62,7 @@ def evaluate_run(run_dir, # a finished meta_train run folder
                 )->dict:
     "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, config, evaluation data, runs, seed and overrides."
     run_dir, overrides = Path(run_dir), overrides or {}
-    ck, ck_path = _latest_checkpoint(run_dir, device)  # the newest usable one: its file, not checkpoint.pt's, keys the cache
+    ck, ck_path, _ = _latest_checkpoint(run_dir, device)  # the newest usable one: its file, not checkpoint.pt's, keys the cache
     trained, meta, episode = experiment_from_json(run_dir / 'config.json'), ck['meta'], ck['episode']
     exp = trained.replace(**overrides)
     if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in {run_dir} was meta-trained as; change only what the task draws (such as its order or lifetime)")

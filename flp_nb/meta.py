@@ -92,17 +92,17 @@ def _set_rng_states(g:torch.Generator, s:dict):
 def load_checkpoint(run_dir, # a run folder written by `meta_train`, of any experiment kind
                     device='cpu')->tuple:
     "The meta-parameters of the run's latest usable checkpoint (see `_latest_checkpoint`), and its episode count."
-    ck, _ = _latest_checkpoint(run_dir, device)
+    ck = _latest_checkpoint(run_dir, device)[0]
     return ck['meta'], ck['episode']
 
 def _latest_checkpoint(run_dir, device='cpu')->tuple:
-    "The run's newest usable checkpoint and its path: an older one, with a warning, when the newest is damaged or from another run; an error when none is usable."
+    "The run's newest usable checkpoint, its path, and what was wrong with newer ones: an older one, with a warning, when the newest is damaged or from another run; an error when none is usable."
     run_dir = Path(run_dir)
     ck, path, problems = _usable_checkpoint(run_dir, get_device(device))
     if ck is None and problems: raise ValueError(f"{str(run_dir)!r} holds no usable checkpoint ({'; '.join(problems)})")
     if ck is None: raise ValueError(f"{str(run_dir)!r} holds no checkpoint.pt; is it a meta_train run folder?")
     if problems: warnings.warn(f"{'; '.join(problems)}; reading {str(path)!r} (episode {ck['episode']}) instead")
-    return ck, path
+    return ck, path, problems
 
 def _usable_checkpoint(run_dir:Path, device='cpu')->tuple:
     "The newest checkpoint that can be read and belongs to the folder's `config.json`, and its path (None, None if none does); and what was wrong with newer ones."
@@ -178,23 +178,22 @@ def _optimizers(groups, lrs):
 def _start_meta(exp, learner)->tuple:
     "The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes), and the fingerprint of the checkpoint they come from; `({}, None)` without it."
     if not exp.init_from: return {}, None
-    ck, path = _latest_checkpoint(exp.init_from)
+    ck, path, problems = _latest_checkpoint(exp.init_from)
     shapes = meta_shapes(learner)
     start = {k: v for k, v in ck['meta'].items() if k in shapes}
     for k, v in start.items():
         if tuple(v.shape) != shapes[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(shapes[k])}")
-    return start, _source_fingerprint(exp.init_from)
+    return start, _clean_fingerprint(path, problems)
 
-def _source_fingerprint(init_from)->str|None:
-    "The fingerprint of a source run's newest checkpoint; None when it cannot be read cleanly (gone, damaged, or fallen back to an older one)."
-    ck, path, problems = _usable_checkpoint(Path(init_from))
-    return None if ck is None or problems else file_fingerprint(path)
+def _clean_fingerprint(path, problems)->str|None:
+    "The fingerprint of a checkpoint read cleanly; None when it is missing or newer ones were passed over (damaged, or from another run)."
+    return None if path is None or problems else file_fingerprint(path)
 
 def _source_changed(exp, ck:dict, source:str=None)->bool:
     "Whether checkpoint `ck` of a run started from `exp.init_from` came from another state of that source than its newest checkpoint now (`source`, read if not given); unknown counts as unchanged, with a warning."
     recorded = ck.get('init_from_checkpoint') if exp.init_from else None
     if recorded is None: return False  # no source, or a checkpoint written before sources were recorded
-    if (source := source or _source_fingerprint(exp.init_from)) is None:
+    if (source := source or _clean_fingerprint(*_usable_checkpoint(Path(exp.init_from))[1:])) is None:
         warnings.warn(f"init_from {exp.init_from!r} cannot be read cleanly now, so whether it changed since this run started is unknown; the run is taken as it is")
         return False
     return recorded != source
@@ -232,9 +231,9 @@ class _Run:
     def _resume_state(self)->dict|None:
         "The newest usable checkpoint (an older one, with a warning, when the newest is damaged or from another run); None if the run never wrote one."
         ck, path, problems = _usable_checkpoint(self.dir)
-        if ck is not None and _source_changed(self.exp, ck, self.source):
-            raise ValueError(f"cannot resume {str(self.dir)!r}: its init_from {self.exp.init_from!r} holds another checkpoint than when the run started; delete the folder to train it again from the new one")
         if ck is not None:
+            if _source_changed(self.exp, ck, self.source):
+                raise ValueError(f"cannot resume {str(self.dir)!r}: its init_from {self.exp.init_from!r} holds another checkpoint than when the run started; delete the folder to train it again from the new one")
             if problems: warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}")
             for what, now in (('threads', torch.get_num_threads()), ('device', str(self.dev))):
                 if ck.get(what, now) != now: warnings.warn(f"{str(self.dir)!r} was trained with {what} {ck[what]} and resumes with {now}: the resumed run will not match an uninterrupted one bit for bit")
@@ -482,7 +481,7 @@ def ensure_trained(exp:OuterLoop|list, # a run's config, or a list of them (a po
     done = {}
     for i, (x, d) in enumerate(zip(exps, dirs)):
         if (d / 'checkpoint.pt').exists() and _saved_config(x, d) == x:
-            ck, _ = _latest_checkpoint(d, device)
+            ck = _latest_checkpoint(d, device)[0]
             if ck['episode'] == x.episodes and not _source_changed(x, ck): done[i] = ck['meta']  # a changed source is not done: resuming it names the problem
     todo = {}  # unfinished runs, grouped into populations that can train together
     for i in range(len(exps)):

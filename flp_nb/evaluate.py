@@ -4,18 +4,18 @@
 
 # %% auto #0
 __all__ = ['EVAL_PROTOCOL', 'experiment_from_json', 'load_run', 'evaluate_run', 'lifetime_sweep', 'sweep_table', 'mean_se',
-           'results_table', 'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results',
-           'plot_learning_curves']
+           'geo_mean_se', 'rank_test', 'spearman', 'plateau_exit', 'results_table', 'machine_description',
+           'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
-import dataclasses, functools, hashlib, json, math, operator, os, re
+import dataclasses, functools, hashlib, itertools, json, math, operator, os, re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.ticker import MaxNLocator
 
-from .core import _decode
+from .core import _decode, check_range
 from .outer import OuterLoop
 from .meta import _atomic_write, _latest_checkpoint, file_fingerprint, load_checkpoint, read_metrics
 from .sine import PAPER_TABLE1, SINE_METHODS, SineExperiment
@@ -104,6 +104,60 @@ def mean_se(values)->tuple:
     if n == 0: raise ValueError("mean_se needs at least one value")
     m = sum(values) / n
     return m, (math.sqrt(sum((v - m) ** 2 for v in values) / (n - 1) / n) if n > 1 else None)
+
+# %% ../nbs/11_evaluate.ipynb #68880e1e
+def geo_mean_se(values)->tuple:
+    "Geometric mean and its multiplicative standard error, exp of the standard error of the logs (None for a single value)."
+    if any(not v > 0 for v in values): raise ValueError(f"geo_mean_se needs positive values, got {[v for v in values if not v > 0]}")
+    m, se = mean_se([math.log(v) for v in values])
+    return math.exp(m), None if se is None else math.exp(se)
+
+def _u(a, b)->float: return sum((x < y) + 0.5 * (x == y) for x in a for y in b)
+
+def rank_test(a:list, # one sample
+              b:list, # the other
+              max_splits:int=10**6 # refuse pooled samples with more splits than this
+             )->tuple:
+    "Mann-Whitney U (the pairs with a below b; ties count 1/2) and its exact two-sided p over every split of the pooled values."
+    if not a or not b: raise ValueError(f"rank_test needs two non-empty samples, got {len(a)} and {len(b)} values")
+    if (n := math.comb(len(a) + len(b), len(a))) > max_splits: raise ValueError(f"an exact test of {len(a)} against {len(b)} values has {n:,} splits, over max_splits={max_splits:,}")
+    pooled, mid, u = list(a) + list(b), len(a) * len(b) / 2, _u(a, b)
+    us = [_u([pooled[i] for i in s], [pooled[j] for j in range(len(pooled)) if j not in s]) for s in itertools.combinations(range(len(pooled)), len(a))]
+    return u, sum(abs(x - mid) >= abs(u - mid) - 1e-9 for x in us) / n
+
+# %% ../nbs/11_evaluate.ipynb #3ec037cd
+def _ranks(v:list)->list:
+    "Ranks from 1, ties sharing their mean rank."
+    order = sorted(range(len(v)), key=v.__getitem__)
+    r = [0.0] * len(v)
+    i = 0
+    while i < len(v):
+        j = i
+        while j + 1 < len(v) and v[order[j + 1]] == v[order[i]]: j += 1
+        for k in order[i:j + 1]: r[k] = (i + j) / 2 + 1
+        i = j + 1
+    return r
+
+def spearman(x:list, y:list)->float:
+    "Spearman's rank correlation of `x` and `y`."
+    if len(x) != len(y) or len(x) < 3: raise ValueError(f"spearman needs two lists of the same length, at least 3, got {len(x)} and {len(y)}")
+    rx, ry = _ranks(x), _ranks(y)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    return cov / math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
+
+# %% ../nbs/11_evaluate.ipynb #e410636e
+def plateau_exit(losses:list, # meta-loss per episode
+                 threshold:float=2.5, # the level the window's mean must fall below
+                 window:int=100 # episodes averaged
+                )->int|None:
+    "The first episode at which the mean meta-loss over the last `window` episodes is below `threshold`; None if it never is."
+    check_range('window', window, lo=1, integer=True)
+    s = sum(losses[:window])
+    for e in range(window - 1, len(losses)):
+        if e >= window: s += losses[e] - losses[e - window]
+        if s / window < threshold: return e
+    return None
 
 # %% ../nbs/11_evaluate.ipynb #95720507
 def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + ('' if se is None else f' ({float(f"{se:.1g}"):g})')

@@ -94,7 +94,7 @@ SINE_SCALES = {
     'paper_chunked': Scale(dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500,
                                 schedule='chunked', chunk=1000, pool_size=400), eval_runs=50),
     'cpu': Scale(_SHORT_LIFETIME, eval_runs=50),
-    'cpu40': Scale({**_SHORT_LIFETIME, 'steps_per_function': 40, 'episodes': 6000, 'checkpoint_every': 250}, eval_runs=50),
+    'cpu40': Scale({**_SHORT_LIFETIME, 'steps_per_function': 40, 'episodes': 4000, 'checkpoint_every': 250}, eval_runs=50),
     'gpu': Scale({**_SHORT_LIFETIME, 'width': 300, 'meta_batch': 16, 'episodes': 1000, 'checkpoint_every': 250}, eval_runs=50),
     'smoke': Scale(dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
                         alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'), eval_runs=4),
@@ -129,9 +129,9 @@ def sine_grid(scale:str='cpu', # a key of SINE_SCALES
     "`{'<method>-<order>-seed<seed>': SineExperiment}` for every combination, each checked."
     return {f'{m}-{o}-seed{s}': sine_preset(m, o, scale, seed=s, **overrides) for m in (methods or list(SINE_METHODS)) for o in orders for s in seeds}
 
-# %% ../nbs/08_sine.ipynb #30a00d56
-CONTINUAL_ROWS = (('flp3', 'continual'), ('flp2', 'continual'), ('gradient3', 'continual'), ('gradient3_first_order', 'continual'),
-                  ('oml3', 'continual'), ('feature_reuse', 'continual'), ('flp3', 'iid'), ('gradient3', 'iid'))
+# %% ../nbs/08_sine.ipynb #9b4a9e4c
+CONTINUAL_ROWS = (('flp3', 'continual'), ('gradient3', 'continual'), ('gradient3_first_order', 'continual'), ('oml3', 'continual'),
+                  ('flp2', 'continual'), ('feature_reuse', 'continual'), ('flp3', 'iid'), ('gradient3', 'iid'))
 
 def continual_grid(scale:str='cpu40', # a key of SINE_SCALES
                    seeds:int=4, # seeds of each row; FLP (3) continual gets twice as many

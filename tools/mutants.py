@@ -2,6 +2,7 @@
 the naive-oracle and finite-difference checks of `nbs/06_lifetime.ipynb`; every mutant must be caught.
 
     .venv/bin/python tools/mutants.py        # prints each mutant, the check that caught it, and the kill rate; exits 1 if one survives
+    .venv/bin/python tools/mutants.py fd     # the same with the finite-difference checks alone (`oracle`: the oracle comparison alone)
 
 A mutant recompiles one function (or method) of the package from its source with one piece of text replaced, and swaps it in
 wherever the package holds that function, for the duration of the checks. The oracle (`naive_lifetime`) shares none of the mutated code.
@@ -69,26 +70,26 @@ def load_checks()->dict:
         if c['cell_type'] == 'code' and src.startswith(starts): exec(compile(src, str(NB), 'exec'), ns)
     return ns
 
-def run_checks(ns)->str|None:
-    "Run the oracle comparison on every MLP variant and every finite-difference case; the first failure, or None if all pass."
-    checks = [(f'oracle {type(l).__name__}({l.n_plastic}) {o}', ns['compare'], (l, o)) for n in (1, 2, 3) for l in ns['variants'](n) for o in ('iid', 'continual')]
-    checks += [(f'finite differences {type(l).__name__}({l.n_plastic})', ns['fd_check'], (l, keys)) for l, keys in ns['FD_CASES']]
+def run_checks(ns, kinds=('oracle', 'fd'))->str|None:
+    "Run the oracle comparison on every MLP variant and every finite-difference case (those of `kinds`); the first failure, or None if all pass."
+    checks = [(f'oracle {type(l).__name__}({l.n_plastic}) {o}', ns['compare'], (l, o)) for n in (1, 2, 3) for l in ns['variants'](n) for o in ('iid', 'continual') if 'oracle' in kinds]
+    checks += [(f'finite differences {type(l).__name__}({l.n_plastic})', ns['fd_check'], (l, keys)) for l, keys in ns['FD_CASES'] if 'fd' in kinds]
     for name, f, args in checks:
         try: f(*args)
         except Exception as e: return f'{name}: {type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ""}'
     return None
 
-def main()->float:
-    "Check that the unmutated package passes, then run every mutant; print what caught each and return the kill rate."
+def main(kinds=('oracle', 'fd'))->float:
+    "Check that the unmutated package passes `kinds` of checks, then run every mutant; print what caught each and return the kill rate."
     ns, t0 = load_checks(), time.time()
-    if (fail := run_checks(ns)) is not None: raise SystemExit(f"the unmutated package fails the checks: {fail}")
+    if (fail := run_checks(ns, kinds)) is not None: raise SystemExit(f"the unmutated package fails the checks: {fail}")
     killed = 0
     for label, owner, name, text, replacement in MUTANTS:
-        with mutant(owner, name, text, replacement): caught = run_checks(ns)
+        with mutant(owner, name, text, replacement): caught = run_checks(ns, kinds)
         killed += caught is not None
         print(f"{'killed  ' if caught else 'SURVIVED'} {label:55s} {caught or ''}")
     rate = killed / len(MUTANTS)
     print(f"kill rate {killed}/{len(MUTANTS)} = {rate:.0%} ({time.time() - t0:.0f} s)")
     return rate
 
-if __name__ == '__main__': sys.exit(0 if main() == 1 else 1)
+if __name__ == '__main__': sys.exit(0 if main(tuple(sys.argv[1:]) or ('oracle', 'fd')) == 1 else 1)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ABLATIONS', 'update_stats', 'plot_update_stats', 'interference', 'plot_interference', 'fitted_readout',
-           'plot_fitted_readout', 'feedback_ablations', 'plot_ablations', 'curve_rows']
+           'plot_fitted_readout', 'feedback_ablations', 'plot_ablations', 'curve_rows', 'function_curves']
 
 # %% ../nbs/13_analysis.ipynb #08e8f542
 import torch
@@ -183,3 +183,23 @@ def curve_rows(evals:dict # label -> an evaluation result with 'curve_steps' and
               )->list:
     "Rows `{label, step, value}` of inner-loop learning curves."
     return [{'label': k, 'step': s, 'value': v} for k, r in evals.items() for s, v in zip(r['curve_steps'], r['curve'])]
+
+# %% ../nbs/13_analysis.ipynb #73a79aa2
+def _per_slot_mse(learner, meta, fast, hq, yq, taskq)->torch.Tensor:
+    "Query MSE on each function slot's points `[E, F]` under fast weights `fast`."
+    err = ((query_output(learner, meta, fast, hq) - yq) ** 2).mean(-1)
+    F = int(taskq.max()) + 1
+    return err.new_zeros(*err.shape[:-1], F).scatter_add_(-1, taskq, err) / err.new_zeros(*err.shape[:-1], F).scatter_add_(-1, taskq, torch.ones_like(err))
+
+def function_curves(learner:Learner, meta:dict, episodes:Episode, # regression episodes, with a leading episode dim
+                    every:int=10 # steps between points
+                   )->dict:
+    "Query MSE on each function's points at step 0, every `every` steps and at the end: `{'steps', 'mse' [points, F]}`, averaged over episodes."
+    check_meta(learner, meta); check_range('every', every, lo=1, integer=True)
+    if learner.loss != 'mse': raise ValueError(f"function_curves scores regression learners (loss 'mse'), got loss {learner.loss!r}")
+    with torch.no_grad():
+        feats = lifetime_features(learner, meta, episodes)
+        score = lambda fast: _per_slot_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq).mean(0)
+        fast, tr = run_lifetime(learner, meta, episodes, trace=lambda l, t, fast, d, yh, y: {'mse': score(fast)} if t % every == 0 else None, features=feats)
+    T = episodes.x.shape[-3]
+    return {'steps': list(range(0, T, every)) + [T], 'mse': torch.cat([tr['mse'], score(fast)[None]])}

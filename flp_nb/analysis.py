@@ -184,7 +184,7 @@ def curve_rows(evals:dict # label -> an evaluation result with 'curve_steps' and
     "Rows `{label, step, value}` of inner-loop learning curves."
     return [{'label': k, 'step': s, 'value': v} for k, r in evals.items() for s, v in zip(r['curve_steps'], r['curve'])]
 
-# %% ../nbs/13_analysis.ipynb #73a79aa2
+# %% ../nbs/13_analysis.ipynb #998c789b
 def _per_slot_mse(learner, meta, fast, hq, yq, taskq)->torch.Tensor:
     "Query MSE on each function slot's points `[E, F]` under fast weights `fast`."
     err = ((query_output(learner, meta, fast, hq) - yq) ** 2).mean(-1)

@@ -5,16 +5,14 @@
 # %% auto #0
 __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'evaluate_run', 'pretrained_names',
            'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
-           'spearman', 'plateau_exit', 'continual_verdict', 'results_table', 'machine_description', 'results_summary',
-           'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'spearman', 'finite_mean', 'plateau_exit', 'continual_verdict', 'results_table', 'machine_description',
+           'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
 import dataclasses, functools, hashlib, importlib.util, itertools, json, math, operator, os, re
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import torch
-from matplotlib.ticker import MaxNLocator
 
 from .core import _decode, check_range
 from .outer import OuterLoop
@@ -78,7 +76,7 @@ def evaluate_run(run_dir, # a finished meta_train run folder
     _atomic_write(cache, lambda p: p.write_text(json.dumps(res) + '\n'))
     return res
 
-# %% ../nbs/11_evaluate.ipynb #d8b5e908
+# %% ../nbs/11_evaluate.ipynb #1c2476b1
 PRETRAINED = Path(importlib.util.find_spec('flp_nb').origin).resolve().parent / 'pretrained' # where the shipped models live
 
 def _pretrained_paths(name:str, root)->tuple:
@@ -199,19 +197,20 @@ def spearman(x:list, y:list)->float:
     return cov / math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
 
 # %% ../nbs/11_evaluate.ipynb #dc667a56
-def plateau_exit(losses:list, # meta-loss per episode
+def finite_mean(values)->float:
+    "Mean of the finite values (NaN where there are none): a skipped episode's non-finite meta-loss is not part of a curve."
+    v = [x for x in values if math.isfinite(x)]
+    return sum(v) / len(v) if v else math.nan
+
+def plateau_exit(losses:list, # meta-loss per episode (non-finite ones, from skipped episodes, are left out of the means)
                  threshold:float=2.5, # the level the window's mean must fall below
                  window:int=100 # episodes averaged
                 )->int|None:
     "The first episode at which the mean meta-loss over the last `window` episodes is below `threshold`; None if it never is."
     check_range('window', window, lo=1, integer=True)
-    s = sum(losses[:window])
-    for e in range(window - 1, len(losses)):
-        if e >= window: s += losses[e] - losses[e - window]
-        if s / window < threshold: return e
-    return None
+    return next((e for e in range(window - 1, len(losses)) if finite_mean(losses[e - window + 1:e + 1]) < threshold), None)
 
-# %% ../nbs/11_evaluate.ipynb #e6c58fb0
+# %% ../nbs/11_evaluate.ipynb #e678a561
 def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every run, plateaued ones included)
                       grad:list, # the gradient learner's continual query MSE per seed
                       grad_iid:list, # the gradient learner's i.i.d. query MSE per seed
@@ -291,6 +290,7 @@ def results_summary(evals:dict, # run name -> `evaluate_run` result
 # %% ../nbs/11_evaluate.ipynb #5a182f17
 def _palette(n:int)->list:
     "`n` distinct colours: matplotlib's ten, then evenly spaced hues."
+    import matplotlib.pyplot as plt
     return list(plt.get_cmap('tab10').colors[:n]) if n <= 10 else [plt.get_cmap('hsv')(i / n) for i in range(n)]
 
 def _set_y(ax, values:list, log:bool, margin:float=1.15):
@@ -314,6 +314,7 @@ def _outliers(finals:dict, factor:float=100)->set:
 def plot_meta_curves(run_dirs:dict, # label -> run folder
                      ax=None, window:int=50, ylabel:str='meta-loss (query MSE)'):
     "Meta-training loss of each run, smoothed over `window` episodes (non-finite ones left out); diverged runs are marked and do not set the y-limits."
+    import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     curves = {}
     for label, d in run_dirs.items():
@@ -327,13 +328,14 @@ def plot_meta_curves(run_dirs:dict, # label -> run folder
     for (label, (x, y)), colour in zip(curves.items(), _palette(len(curves))):
         ax.plot(x, y, color=colour, label=label + (' (diverged)' if label in bad else ''), ls=':' if label in bad else '-')
     _set_y(ax, [v for k, (_, y) in curves.items() if k not in bad for v in y.tolist()], log=True)
-    ax.set(xlabel='episode', ylabel=ylabel); ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(xlabel='episode', ylabel=ylabel); ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax
 
 def plot_results(summary:list, # from `results_table`
                  ax=None, ylabel:str='query MSE', log:bool=True):
     "The summary's value per method and order, with standard-error bars and the paper's values marked; a value that is not a number, or far off the scale, is written above its place."
+    import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     orders = sorted({s['order'] for s in summary}, key=['iid', 'continual', 'iid_examples'].index)
     methods = list(dict.fromkeys(s['method'] for s in summary))
@@ -358,12 +360,13 @@ def plot_results(summary:list, # from `results_table`
 def plot_learning_curves(curves:dict, # label -> evaluation result with 'curve_steps' and 'curve'
                          ax=None, xlabel:str='inner step', ylabel:str='MSE on functions seen so far', log:bool=True):
     "Inner-loop learning curves: the evaluation's score after each block of steps; a point that is not a number is marked with × at the top."
+    import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     for (label, r), colour in zip(curves.items(), _palette(len(curves))):
         ax.plot(r['curve_steps'], r['curve'], marker='.', color=colour, label=label)
         for x, y in zip(r['curve_steps'], r['curve']):
             if not math.isfinite(y): _marked(ax, x, '×', colour)
     _set_y(ax, [y for r in curves.values() for y in r['curve']], log)
-    ax.set(xlabel=xlabel, ylabel=ylabel); ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(xlabel=xlabel, ylabel=ylabel); ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax

@@ -217,7 +217,8 @@ def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every
                       flp_interference:list, # FLP's interference per seed
                       grad_interference:list, # the gradient learner's interference per seed
                       premise_ratio:float=3, claim_ratio:float=3, alpha:float=0.05)->dict:
-    "The continual study's verdict ('holds', 'refuted', 'untestable' or 'inconclusive') and every number it rests on."
+    "The continual study's verdict ('holds', 'refuted', 'untestable' or 'inconclusive') and every number it rests on; a diverged model (non-finite value) counts as worst, +inf."
+    flp, grad, grad_iid, flp_interference, grad_interference = ([v if math.isfinite(v) else math.inf for v in x] for x in (flp, grad, grad_iid, flp_interference, grad_interference))
     gm = lambda v: geo_mean_se(v)[0]
     u, p = rank_test(flp, grad)
     out = {'premise_ratio': gm(grad) / gm(grad_iid), 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p,

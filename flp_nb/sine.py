@@ -146,14 +146,14 @@ def continual_grid(scale:str='cpu40', # a key of SINE_SCALES
     wide = 2 * overrides.get('width', SINE_SCALES[scale].train['width'])
     return grid | {k.replace('feature_reuse', 'feature_reuse_wide'): x for k, x in sine_grid(scale, ['feature_reuse'], ['continual'], range(first_seed, first_seed + seeds), **{**overrides, 'width': wide}).items()}
 
-# %% ../nbs/08_sine.ipynb #42ddc3e9
+# %% ../nbs/08_sine.ipynb #f622def4
 def continual_extras(scale:str, # a key of SINE_SCALES
                      source, # the folder holding `continual_grid`'s finished runs (the warm starts' sources)
                      seeds:int=4, # the grid's seeds per row
                      first_seed:int=0, # the grid's first seed
                      **overrides # any other SineExperiment field, for every run
                     )->dict:
-    "The runs beside the continual grid, named `<grid name>-longer`, `<grid name>-blocks<steps>`, or as `sine_grid` names them."
+    "The runs beside the continual grid, named `<grid name>-longer` or as `sine_grid` names them."
     episodes = overrides.pop('episodes', SINE_SCALES[scale].train['episodes'])
     steps = overrides.pop('steps_per_function', SINE_SCALES[scale].train['steps_per_function'])
     more, seeds_of = max(1, episodes // 2), lambda n: range(first_seed, first_seed + n)
@@ -162,9 +162,7 @@ def continual_extras(scale:str, # a key of SINE_SCALES
     for m, o, n in (('flp3', 'continual', 2 * seeds), ('gradient3', 'continual', seeds), ('gradient3', 'iid', seeds)):
         runs |= {f'{m}-{o}-seed{s}-longer': sine_preset(m, o, scale, seed=s + 100, episodes=more, steps_per_function=steps, init_from=str(Path(source) / f'{m}-{o}-seed{s}'), **overrides)
                  for s in seeds_of(n)}
-    runs |= sine_grid(scale, ['gradient3_first_order'], ['iid'], seeds_of(seeds), episodes=episodes, steps_per_function=steps, **overrides)
-    return runs | {f'gradient3-{o}-seed{s}-blocks{2 * steps}': sine_preset('gradient3', o, scale, seed=s, steps_per_function=2 * steps, episodes=more, **overrides)
-                   for o in ('iid', 'continual') for s in seeds_of(max(1, seeds // 2))}
+    return runs | sine_grid(scale, ['gradient3_first_order'], ['iid'], seeds_of(seeds), episodes=episodes, steps_per_function=steps, **overrides)
 
 # %% ../nbs/08_sine.ipynb #4ddac8cf
 def _per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'evaluate_run', 'pretrained_names',
            'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
-           'spearman', 'finite_mean', 'plateau_exit', 'continual_verdict', 'results_table', 'machine_description',
-           'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'spearman', 'finite_mean', 'plateau_exit', 'continual_verdict', 'grid_row', 'continual_table',
+           'results_table', 'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results',
+           'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
 import dataclasses, functools, hashlib, importlib.util, itertools, json, math, operator, os, re
@@ -229,6 +230,30 @@ def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every
     verdict = ('refuted' if out['grad_at_or_below_share'] > 0.5 else 'holds' if all(conditions.values())
                else 'untestable' if not conditions['premise'] else 'inconclusive')
     return {'verdict': verdict, 'conditions': conditions, **out}
+
+# %% ../nbs/11_evaluate.ipynb #a3f5aafb
+def grid_row(name:str)->str:
+    "The row of a grid's run name: the name without its `-seed<n>` suffix."
+    return name.rsplit('-seed', 1)[0]
+
+def _fmt_gm(v):
+    g, f = geo_mean_se(v)
+    return f'{g:.3g}' + ('' if f is None else f' (×/÷ {f:.2g})')
+
+def continual_table(runs:list, # rows with 'name', 'mse', 'escape' (episode or None) and 'interference' (or None)
+                    prior_line:float # the no-learning MSE
+                   )->str:
+    "Markdown table of the continual study: one line per row of the grid, then the no-learning line."
+    groups = {}
+    for r in runs: groups.setdefault(grid_row(r['name']), []).append(r)
+    lines = ['| run | seeds | diverged | mean (SE) | geometric mean (×/÷ SE) | never left the plateau | left it at (episode) | interference (geometric mean) |', '|' + ' --- |' * 8]
+    for key, rs in groups.items():
+        v, esc = [r['mse'] for r in rs if math.isfinite(r['mse'])], [r['escape'] for r in rs]
+        inter = [r['interference'] for r in rs if r['interference'] is not None and math.isfinite(r['interference'])]
+        m, se = mean_se(v) if v else (math.nan, None)
+        lines.append(f"| {key} | {len(rs)} | {len(rs) - len(v)} | {m:.3g}" + ('' if se is None else f' ({se:.2g})') + f" | {_fmt_gm(v) if v else '—'} | "
+                     f"{sum(e is None for e in esc)} | {', '.join(f'{e:,}' for e in esc if e is not None) or '—'} | {_fmt_gm(inter) if inter else '—'} |")
+    return '\n'.join(lines + [f'| no learning (prior mean) | | | {prior_line:.3g} | | | | |'])
 
 # %% ../nbs/11_evaluate.ipynb #95720507
 def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + ('' if se is None else f' ({float(f"{se:.1g}"):g})')

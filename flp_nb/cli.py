@@ -116,7 +116,7 @@ def _run_summary(run_dir:Path)->str:
     return f"{run_dir}: {len(rows)} episodes, meta-loss {sum(last) / len(last):.4g} (mean of the last {len(last)}), {rows[-1]['skipped']} skipped, {rows[-1]['seconds'] / 60:.1f} min of training"
 
 # %% ../nbs/14_cli.ipynb #dcee1d44
-REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb'}
+REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb', 'continual': 'continual.ipynb'}
 
 def repro_notebook(experiment:str)->Path:
     "Path of the reproduction notebook for `experiment` (needs a source checkout of flp_nb)."
@@ -138,11 +138,11 @@ def _fewshot_params(scale, width, dataset, data_dir)->dict:
 def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str='runs', methods:str=None, episodes:int=None,
               width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False, workers:int=None, compiled:bool=False, first_seed:int=0)->Path:
     "Meta-train the reproduction's runs (one progress bar over all), then execute its notebook with papermill; return the output folder."
-    from flp_nb.sine import SINE_METHODS, SINE_SCALES, sine_grid
+    from flp_nb.sine import SINE_METHODS, SINE_SCALES, continual_grid, sine_grid
     from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, fewshot_grid, synthetic_data_dir
     from flp_nb.meta import default_workers, ensure_trained
     nb = repro_notebook(experiment)
-    fewshot, analysis = experiment == 'fewshot', experiment == 'analysis'
+    fewshot, analysis, continual = experiment == 'fewshot', experiment == 'analysis', experiment == 'continual'
     methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (SINE_METHODS, SINE_SCALES)
     if analysis: scales = [s for s in SINE_SCALES if s in FEWSHOT_SCALES]  # it analyses both reproductions' models
     check_choice('scale', scale, tuple(scales)); check_range('first_seed', first_seed, lo=0, integer=True)
@@ -156,6 +156,7 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
         return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, seed=first_seed, device=device, sine_dir=str(root / f'sine-{scale}'),
                              fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'), compiled=compiled)
     if not fewshot and (data_dir is not None or dataset != 'omniglot'): raise ValueError("dataset and data_dir apply to the few-shot reproduction only")
+    if continual and (methods is not None or width is not None): raise ValueError("the continual study takes no methods or width: its grid is continual_grid's (flp_nb.sine)")
     chosen = as_list('methods', methods) or None  # repeated names refused here, before anything trains
     for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
     for k, v in (('episodes', episodes), ('width', width), ('workers', workers)):
@@ -168,11 +169,13 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
         synthetic = extra['data_dir'] is None
         if synthetic: extra['data_dir'] = str(out_dir / 'synthetic-data')
         runs = fewshot_grid(scale, extra['data_dir'], dataset, chosen, seeds=seeds, **over)
+    elif continual: runs = continual_grid(scale, len(seeds), first_seed, **over)
     else: runs = sine_grid(scale, chosen, seeds=seeds, **over, **({'width': width} if width else {})) if experiment == 'sine' else {}  # another notebook (a test's) trains its own
     _make_folder(out_dir)
     if fewshot and synthetic: synthetic_data_dir(out_dir, dataset)
     if runs and not quiet: print(f"meta-training {len(runs)} runs into {out_dir} (finished runs are reused, unfinished ones resume)", flush=True)
     if runs: ensure_trained(list(runs.values()), [out_dir / n for n in runs], device=device, quiet=quiet, workers=workers or default_workers(device), compiled=compiled)
+    if continual: return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=len(seeds), first_seed=first_seed, episodes=episodes, device=device, workers=workers, compiled=compiled)
     return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=seeds, methods=chosen, episodes=episodes, device=device, workers=workers, compiled=compiled, **extra)
 
 def _make_folder(out_dir:Path):
@@ -192,7 +195,7 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
     return out_dir
 
 @console_script
-def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2) or 'analysis' (Figure 2, on their models)
+def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2), 'analysis' (Figure 2, on their models) or 'continual' (the continual claim at 40-step blocks, scale cpu40)
                    scale:str='smoke', # 'smoke' (seconds, the notebooks' default), 'cpu' (hours), 'gpu' (sine: minutes on one GPU), 'paper' (and 'paper_chunked' for sine; GPU)
                    seeds:int=None, # independently meta-trained networks per row (default 2; not for analysis)
                    first_seed:int=0, # seed of the first of them (seeds first_seed, first_seed+1, ...): fresh seeds for a second table; analysis: the seed it analyses

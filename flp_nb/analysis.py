@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from .core import check_choice, check_range, layer_key
 from .tasks import Episode
+from .sine import _per_function_mse
 from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, lifetime_loss, query_output, run_lifetime, task_loss
 
 # %% ../nbs/13_analysis.ipynb #916ad791
@@ -185,12 +186,6 @@ def curve_rows(evals:dict # label -> an evaluation result with 'curve_steps' and
     return [{'label': k, 'step': s, 'value': v} for k, r in evals.items() for s, v in zip(r['curve_steps'], r['curve'])]
 
 # %% ../nbs/13_analysis.ipynb #998c789b
-def _per_slot_mse(learner, meta, fast, hq, yq, taskq)->torch.Tensor:
-    "Query MSE on each function slot's points `[E, F]` under fast weights `fast`."
-    err = ((query_output(learner, meta, fast, hq) - yq) ** 2).mean(-1)
-    F = int(taskq.max()) + 1
-    return err.new_zeros(*err.shape[:-1], F).scatter_add_(-1, taskq, err) / err.new_zeros(*err.shape[:-1], F).scatter_add_(-1, taskq, torch.ones_like(err))
-
 def function_curves(learner:Learner, meta:dict, episodes:Episode, # regression episodes, with a leading episode dim
                     every:int=10 # steps between points
                    )->dict:
@@ -199,7 +194,8 @@ def function_curves(learner:Learner, meta:dict, episodes:Episode, # regression e
     if learner.loss != 'mse': raise ValueError(f"function_curves scores regression learners (loss 'mse'), got loss {learner.loss!r}")
     with torch.no_grad():
         feats = lifetime_features(learner, meta, episodes)
-        score = lambda fast: _per_slot_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq).mean(0)
+        n_functions = int(episodes.taskq.max()) + 1
+        score = lambda fast: _per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq, n_functions).mean(0)
         fast, tr = run_lifetime(learner, meta, episodes, trace=lambda l, t, fast, d, yh, y: {'mse': score(fast)} if t % every == 0 else None, features=feats)
     T = episodes.x.shape[-3]
     return {'steps': list(range(0, T, every)) + [T], 'mse': torch.cat([tr['mse'], score(fast)[None]])}

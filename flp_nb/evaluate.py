@@ -5,14 +5,15 @@
 # %% auto #0
 __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'evaluate_run', 'pretrained_names',
            'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
-           'spearman', 'finite_mean', 'plateau_exit', 'continual_verdict', 'grid_row', 'continual_table',
-           'results_table', 'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results',
-           'plot_learning_curves']
+           'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share', 'continual_verdict', 'grid_row',
+           'continual_table', 'results_table', 'machine_description', 'results_summary', 'plot_meta_curves',
+           'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
-import dataclasses, functools, hashlib, importlib.util, itertools, json, math, operator, os, re
+import dataclasses, functools, hashlib, importlib.util, io, itertools, json, math, operator, os, re
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .core import _decode, check_range
@@ -98,7 +99,6 @@ def save_pretrained(run_dir, # a finished run folder
                     root=None # folder of the models (default: the package's)
                    )->Path:
     "Write the run's latest meta-parameters as `<root>/<name>.npz` (episode in `_episode`) and its config as `<name>.json`; return the `.npz` path."
-    import numpy as np
     npz, cfg = _pretrained_paths(name, root)
     exp, meta, episode = load_run(run_dir)
     npz.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,6 @@ def save_pretrained(run_dir, # a finished run folder
     return npz
 
 def _npz_bytes(arrays:dict)->bytes:
-    import io, numpy as np
     buf = io.BytesIO(); np.savez(buf, **arrays)
     return buf.getvalue()
 
@@ -115,7 +114,6 @@ def load_pretrained(name:str, # '<grid>/<run>', one of `pretrained_names()`
                     root=None, # folder of the models (default: the package's)
                     device='cpu')->tuple:
     "The shipped model `name`: its experiment, its meta-parameters (checked against the experiment's learner) and the episodes it was meta-trained for."
-    import numpy as np
     npz, cfg = _pretrained_paths(name, root)
     if not npz.exists() or not cfg.exists():
         near = [n for n in pretrained_names(root) if n.split('/')[0] == name.split('/')[0]] or pretrained_names(root)
@@ -212,6 +210,10 @@ def plateau_exit(losses:list, # meta-loss per episode (non-finite ones, from ski
     return next((e for e in range(window - 1, len(losses)) if finite_mean(losses[e - window + 1:e + 1]) < threshold), None)
 
 # %% ../nbs/11_evaluate.ipynb #e678a561
+def at_or_below_share(a:list, b:list)->float:
+    "The share of pairs (one value of `a`, one of `b`) in which `a`'s value is at or below `b`'s."
+    return sum(x <= y for x in a for y in b) / (len(a) * len(b))
+
 def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every run, plateaued ones included)
                       grad:list, # the gradient learner's continual query MSE per seed
                       grad_iid:list, # the gradient learner's i.i.d. query MSE per seed
@@ -222,8 +224,7 @@ def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every
     flp, grad, grad_iid, flp_interference, grad_interference = ([v if math.isfinite(v) else math.inf for v in x] for x in (flp, grad, grad_iid, flp_interference, grad_interference))
     gm = lambda v: geo_mean_se(v)[0]
     u, p = rank_test(flp, grad)
-    out = {'premise_ratio': gm(grad) / gm(grad_iid), 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p,
-           'grad_at_or_below_share': sum(g <= f for f in flp for g in grad) / (len(flp) * len(grad)),
+    out = {'premise_ratio': gm(grad) / gm(grad_iid), 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p, 'grad_at_or_below_share': at_or_below_share(grad, flp),
            'interference_ratio': gm(flp_interference) / gm(grad_interference)}
     conditions = {'premise': out['premise_ratio'] >= premise_ratio, 'ratio': out['gm_ratio'] <= 1 / claim_ratio,
                   'rank_test': p < alpha, 'interference': out['interference_ratio'] < 1}

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'evaluate_run', 'pretrained_names',
            'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
-           'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share', 'continual_verdict', 'grid_row',
-           'continual_table', 'results_table', 'machine_description', 'results_summary', 'plot_meta_curves',
-           'plot_results', 'plot_learning_curves']
+           'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share', 'continual_verdict', 'u_null_counts',
+           'ratio_interval', 'iid_verdict', 'grid_row', 'study_table', 'results_table', 'machine_description',
+           'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
 import dataclasses, functools, hashlib, importlib.util, io, itertools, json, math, operator, os, re
@@ -232,6 +232,50 @@ def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every
                else 'untestable' if not conditions['premise'] else 'inconclusive')
     return {'verdict': verdict, 'conditions': conditions, **out}
 
+# %% ../nbs/11_evaluate.ipynb #915a53c5
+def u_null_counts(n:int, m:int)->list:
+    "How many of the splits of n + m distinct values into samples of n and m give Mann-Whitney U = 0, 1, ..., n·m."
+    check_range('n', n, lo=1, integer=True); check_range('m', m, lo=1, integer=True)
+    c = {(i, 0): [1] for i in range(n + 1)} | {(0, j): [1] for j in range(m + 1)}
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):  # the largest value is in the first sample (adds 0) or the second (adds i)
+            a, b = c[i - 1, j], c[i, j - 1]
+            c[i, j] = [(a[u] if u < len(a) else 0) + (b[u - i] if 0 <= u - i < len(b) else 0) for u in range(i * j + 1)]
+    return c[n, m]
+
+# %% ../nbs/11_evaluate.ipynb #f22d88d5
+def _log_ratio(x:float, y:float)->float: return 0.0 if x == y else math.log(x) - math.log(y)  # two diverged models tie
+
+def ratio_interval(a:list, # positive values (e.g. one learner's final MSE per seed)
+                   b:list, # positive values of the other
+                   level:float=0.95 # the interval's nominal coverage
+                  )->dict:
+    "Hodges-Lehmann estimate of the ratio a/b (median of the pairwise ratios) with its exact distribution-free interval."
+    a, b = ([v if math.isfinite(v) else math.inf for v in x] for x in (a, b))
+    if not a or not b or any(not v > 0 for v in a + b): raise ValueError(f"ratio_interval needs two non-empty samples of positive values, got {a} and {b}")
+    if not 0 < level < 1: raise ValueError(f"level must be between 0 and 1, exclusive, got {level!r}")
+    d, counts, total = sorted(_log_ratio(x, y) for x in a for y in b), u_null_counts(len(a), len(b)), math.comb(len(a) + len(b), len(a))
+    k, tail = 0, 0
+    while (tail + counts[k]) / total <= (1 - level) / 2 + 1e-12: tail, k = tail + counts[k], k + 1
+    if k == 0: raise ValueError(f"{len(a)} against {len(b)} values cannot give a {level:.0%} interval: the most extreme split alone has probability {counts[0] / total:.3g}")
+    mid = len(d) // 2
+    est = d[mid] if len(d) % 2 else (d[mid - 1] + d[mid]) / 2
+    return {'ratio': math.exp(est), 'low': math.exp(d[k - 1]), 'high': math.exp(d[len(d) - k]), 'coverage': 1 - 2 * tail / total}
+
+# %% ../nbs/11_evaluate.ipynb #bcbf73f8
+def iid_verdict(flp:list, # FLP's i.i.d. query MSE per seed (every run, plateaued ones included)
+                grad:list, # the gradient learner's per seed
+                factor:float=3, # how far apart two errors may be and still match
+                level:float=0.95 # the interval's nominal coverage
+               )->dict:
+    "Claim (a)'s verdict ('match', 'flp_worse', 'flp_better' or 'inconclusive') and the numbers it rests on."
+    r = ratio_interval(flp, grad, level)
+    verdict = ('flp_worse' if r['low'] > factor else 'flp_better' if r['high'] < 1 / factor
+               else 'match' if 1 / factor <= r['low'] and r['high'] <= factor else 'inconclusive')
+    gm = lambda v: geo_mean_se([x if math.isfinite(x) else math.inf for x in v])[0]
+    u, p = rank_test(flp, grad)
+    return {'verdict': verdict, 'factor': factor, **{f'hl_{k}': v for k, v in r.items()}, 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p}
+
 # %% ../nbs/11_evaluate.ipynb #a3f5aafb
 def grid_row(name:str)->str:
     "The row of a grid's run name: the name without its `-seed<n>` suffix."
@@ -241,20 +285,22 @@ def _fmt_gm(v):
     g, f = geo_mean_se(v)
     return f'{g:.3g}' + ('' if f is None else f' (×/÷ {f:.2g})')
 
-def continual_table(runs:list, # rows with 'name', 'mse', 'escape' (episode or None) and 'interference' (or None)
-                    prior_line:float # the no-learning MSE
-                   )->str:
-    "Markdown table of the continual study: one line per row of the grid, then the no-learning line."
-    groups = {}
+def study_table(runs:list, # rows with 'name', 'mse', 'escape' (episode or None) and optionally 'interference' (or None)
+                prior_line:float # the no-learning MSE
+               )->str:
+    "Markdown table of a study: one line per row of the grid, then the no-learning line; an interference column where any row has one."
+    groups, inter_col = {}, any(r.get('interference') is not None for r in runs)
     for r in runs: groups.setdefault(grid_row(r['name']), []).append(r)
-    lines = ['| run | seeds | diverged | mean (SE) | geometric mean (×/÷ SE) | never left the plateau | left it at (episode) | interference (geometric mean) |', '|' + ' --- |' * 8]
+    head = ['run', 'seeds', 'diverged', 'mean (SE)', 'geometric mean (×/÷ SE)', 'never left the plateau', 'left it at (episode)'] + ['interference (geometric mean)'] * inter_col
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + ' --- |' * len(head)]
     for key, rs in groups.items():
         v, esc = [r['mse'] for r in rs if math.isfinite(r['mse'])], [r['escape'] for r in rs]
-        inter = [r['interference'] for r in rs if r['interference'] is not None and math.isfinite(r['interference'])]
+        inter = [r['interference'] for r in rs if r.get('interference') is not None and math.isfinite(r['interference'])]
         m, se = mean_se(v) if v else (math.nan, None)
-        lines.append(f"| {key} | {len(rs)} | {len(rs) - len(v)} | {m:.3g}" + ('' if se is None else f' ({se:.2g})') + f" | {_fmt_gm(v) if v else '—'} | "
-                     f"{sum(e is None for e in esc)} | {', '.join(f'{e:,}' for e in esc if e is not None) or '—'} | {_fmt_gm(inter) if inter else '—'} |")
-    return '\n'.join(lines + [f'| no learning (prior mean) | | | {prior_line:.3g} | | | | |'])
+        cells = [key, len(rs), len(rs) - len(v), f'{m:.3g}' + ('' if se is None else f' ({se:.2g})'), _fmt_gm(v) if v else '—',
+                 sum(e is None for e in esc), ', '.join(f'{e:,}' for e in esc if e is not None) or '—'] + [_fmt_gm(inter) if inter else '—'] * inter_col
+        lines.append('| ' + ' | '.join(map(str, cells)) + ' |')
+    return '\n'.join(lines + ['| no learning (prior mean) | | | ' + f'{prior_line:.3g} |' + ' |' * (len(head) - 4)])
 
 # %% ../nbs/11_evaluate.ipynb #95720507
 def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + ('' if se is None else f' ({float(f"{se:.1g}"):g})')

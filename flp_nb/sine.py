@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SINE_METHODS', 'SINE_SCALES', 'FLP_FIELDS', 'CONTINUAL_ROWS', 'PAPER_TABLE1', 'SineExperiment', 'sine_preset',
-           'sine_grid', 'continual_grid', 'continual_extras', 'evaluate_sine']
+           'sine_grid', 'continual_grid', 'continual_extras', 'iid_claim_grid', 'evaluate_sine']
 
 # %% ../nbs/08_sine.ipynb #769821a3
 import dataclasses, math
@@ -96,6 +96,7 @@ SINE_SCALES = {
                                 schedule='chunked', chunk=1000, pool_size=400), eval_runs=50),
     'cpu': Scale(_SHORT_LIFETIME, eval_runs=50),
     'cpu40': Scale({**_SHORT_LIFETIME, 'steps_per_function': 40, 'episodes': 4000, 'checkpoint_every': 250}, eval_runs=50),
+    'cpu_long': Scale({**_SHORT_LIFETIME, 'episodes': 20000, 'checkpoint_every': 1000, 'snapshot_every': 2000}, eval_runs=50),
     'gpu': Scale({**_SHORT_LIFETIME, 'width': 300, 'meta_batch': 16, 'episodes': 1000, 'checkpoint_every': 250}, eval_runs=50),
     'smoke': Scale(dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
                         alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'), eval_runs=4),
@@ -153,7 +154,7 @@ def continual_extras(scale:str, # a key of SINE_SCALES
                      first_seed:int=0, # the grid's first seed
                      **overrides # any other SineExperiment field, for every run
                     )->dict:
-    "The runs beside the continual grid, named `<grid name>-longer` or as `sine_grid` names them."
+    "The runs beside the continual grid, named `<grid name>-longer`, `<grid name>-blocks<steps per function>` or as `sine_grid` names them."
     episodes = overrides.pop('episodes', SINE_SCALES[scale].train['episodes'])
     steps = overrides.pop('steps_per_function', SINE_SCALES[scale].train['steps_per_function'])
     more, seeds_of = max(1, episodes // 2), lambda n: range(first_seed, first_seed + n)
@@ -162,7 +163,19 @@ def continual_extras(scale:str, # a key of SINE_SCALES
     for m, o, n in (('flp3', 'continual', 2 * seeds), ('gradient3', 'continual', seeds), ('gradient3', 'iid', seeds)):
         runs |= {f'{m}-{o}-seed{s}-longer': sine_preset(m, o, scale, seed=s + 100, episodes=more, steps_per_function=steps, init_from=str(Path(source) / f'{m}-{o}-seed{s}'), **overrides)
                  for s in seeds_of(n)}
-    return runs | sine_grid(scale, ['gradient3_first_order'], ['iid'], seeds_of(seeds), episodes=episodes, steps_per_function=steps, **overrides)
+    runs |= sine_grid(scale, ['gradient3_first_order'], ['iid'], seeds_of(seeds), episodes=episodes, steps_per_function=steps, **overrides)
+    return runs | {f'gradient3-{o}-seed{s}-blocks{k}': sine_preset('gradient3', o, scale, seed=s, episodes=episodes, steps_per_function=k, **overrides)
+                   for k in (max(1, steps // 2), 2 * steps) for o in ('iid', 'continual') for s in seeds_of(seeds)}
+
+# %% ../nbs/08_sine.ipynb #d140f3f8
+def iid_claim_grid(scale:str='cpu_long', # a key of SINE_SCALES
+                   seeds:int=8, # seeds of each method
+                   first_seed:int=0, # the first of them
+                   **overrides # any other SineExperiment field, for every run
+                  )->dict:
+    "FLP (3) and gradient (3) in the i.i.d. order, `seeds` seeds each, named as `sine_grid` names them."
+    check_range('seeds', seeds, lo=1, integer=True); check_range('first_seed', first_seed, lo=0, integer=True)
+    return sine_grid(scale, ['flp3', 'gradient3'], ['iid'], range(first_seed, first_seed + seeds), **overrides)
 
 # %% ../nbs/08_sine.ipynb #4ddac8cf
 def _per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):

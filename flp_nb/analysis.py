@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from .core import check_choice, check_range, layer_key
 from .tasks import Episode
-from .sine import _per_function_mse
+from .sine import per_function_mse
 from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, lifetime_loss, query_output, run_lifetime, task_loss
 
 # %% ../nbs/13_analysis.ipynb #916ad791
@@ -195,7 +195,7 @@ def function_curves(learner:Learner, meta:dict, episodes:Episode, # regression e
     with torch.no_grad():
         feats = lifetime_features(learner, meta, episodes)
         n_functions = int(episodes.taskq.max()) + 1
-        score = lambda fast: _per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq, n_functions).mean(0)
+        score = lambda fast: per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq, n_functions).mean(0)
         fast, tr = run_lifetime(learner, meta, episodes, trace=lambda l, t, fast, d, yh, y: {'mse': score(fast)} if t % every == 0 else None, features=feats)
     T = episodes.x.shape[-3]
     return {'steps': list(range(0, T, every)) + [T], 'mse': torch.cat([tr['mse'], score(fast)[None]])}

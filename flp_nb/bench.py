@@ -11,14 +11,13 @@ from pathlib import Path
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
-from .cli import console_script
 from tqdm.auto import tqdm
 
-from .core import as_leaves, check_choice, check_range, get_device, params_to, seed_everything, tune_malloc
+from .core import as_leaves, check_choice, check_range, console_script, get_device, params_to, seed_everything, tune_malloc
 from .tasks import Episode
 from .vision import random_image_episodes
 from .lifetime import FLP, lifetime_loss, naive_lifetime
-from .meta import _population_losses
+from .meta import population_losses
 from .sine import sine_preset
 
 # %% ../nbs/15_bench.ipynb #511d5422
@@ -61,7 +60,7 @@ def _population_step_fn(learner, metas:list, episode, segment=None, compiled=Fal
     "A meta-training step of a population: every run's lifetime on `episode`, batched as `meta_train` does."
     leaves = [as_leaves(m) for m in metas]
     def step():
-        _population_losses(learner, leaves, [episode] * len(leaves), segment, compiled).sum().backward(); _clear_grads(*leaves)
+        population_losses(learner, leaves, [episode] * len(leaves), segment, compiled).sum().backward(); _clear_grads(*leaves)
     return step
 
 def _median_seconds(step, reps:int, sync)->float:

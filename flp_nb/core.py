@@ -4,14 +4,16 @@
 
 # %% auto #0
 __all__ = ['check_range', 'check_choice', 'as_list', 'check_parameters', 'check_shape', 'seed_everything', 'tune_malloc',
-           'get_device', 'layer_key', 'select_params', 'params_to', 'as_leaves', 'num_params', 'Config']
+           'get_device', 'layer_key', 'select_params', 'params_to', 'as_leaves', 'num_params', 'Config',
+           'console_script']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import ctypes, dataclasses, json, math, random, re, sys, types, typing
+import ctypes, dataclasses, functools, importlib.metadata, json, math, random, re, sys, types, typing
 from pathlib import Path
 
 import numpy as np
 import torch
+from fastcore.script import anno_parser
 
 # %% ../nbs/00_core.ipynb #5da0b6dd
 def check_range(name:str, # argument name, used in the message
@@ -233,3 +235,22 @@ class Config:
         "A copy with some fields changed, validated again."
         self._check_fields(kwargs)
         return dataclasses.replace(self, **kwargs)
+
+# %% ../nbs/00_core.ipynb #59552326
+def _underscored(arg:str)->str:
+    "A command-line option with dashes in its name spelled with underscores (`--run-dir=x` -> `--run_dir=x`); other arguments unchanged."
+    if not arg.startswith('--'): return arg
+    name, eq, value = arg[2:].partition('=')
+    return '--' + name.replace('-', '_') + eq + value
+
+def console_script(f):
+    "A console entry point for `f`: called without arguments, it parses the command line into `f`'s parameters."
+    @functools.wraps(f)
+    def main(*args, **kwargs):
+        if args or kwargs: return f(*args, **kwargs)
+        parser = anno_parser(f, prog=Path(sys.argv[0]).name)
+        parser.add_argument('--version', action='version', version=f"flp_nb {importlib.metadata.version('flp_nb')}")
+        args = vars(parser.parse_args([_underscored(a) for a in sys.argv[1:]]))
+        for k in ('pdb', 'xtra'): args.pop(k, None)  # fastcore's parser adds these two; our commands take neither
+        return f(**args)
+    return main

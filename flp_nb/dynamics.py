@@ -14,7 +14,7 @@ import torch
 from .core import check_range, layer_key
 from .tasks import Episode
 from .lifetime import FLP, Learner, lifetime_features, lifetime_loss, presynaptic_gain
-from .meta import read_metrics, read_snapshots
+from .runs import read_metrics, read_snapshots
 from .evaluate import experiment_from_json
 
 # %% ../nbs/16_dynamics.ipynb #b4bb6f0c

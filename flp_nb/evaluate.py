@@ -6,22 +6,21 @@
 __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'evaluate_run', 'pretrained_names',
            'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
            'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share', 'continual_verdict', 'u_null_counts',
-           'ratio_interval', 'iid_verdict', 'grid_row', 'study_table', 'results_table', 'machine_description',
-           'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'ratio_interval', 'iid_verdict', 'iid_decision_text', 'grid_row', 'study_table', 'results_table',
+           'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
-import dataclasses, functools, hashlib, importlib.util, io, itertools, json, math, operator, os, re
+import dataclasses, hashlib, importlib.util, io, itertools, json, math, os, re
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .core import _decode, check_range
+from .core import check_range
 from .outer import OuterLoop
 from .lifetime import check_meta
-from .meta import _atomic_write, _latest_checkpoint, file_fingerprint, load_checkpoint, read_metrics
-from .sine import PAPER_TABLE1, SINE_METHODS, SineExperiment
-from .fewshot import FewShotExperiment
+from .runs import atomic_write, file_fingerprint, latest_checkpoint, load_checkpoint, read_metrics
+from .sine import PAPER_TABLE1, SINE_METHODS
 
 # %% ../nbs/11_evaluate.ipynb #571dd9f2
 def experiment_from_json(path)->OuterLoop:
@@ -30,9 +29,13 @@ def experiment_from_json(path)->OuterLoop:
     except (OSError, json.JSONDecodeError) as e: raise ValueError(f"cannot read the config {str(path)!r}: {e}") from None
     if not isinstance(d, dict) or 'method' not in d:
         raise ValueError(f"{str(path)!r} is not a config of any experiment kind: a config is a JSON object naming at least its 'method' (meta_train writes one, `to_json` too), got {d!r:.60}")
-    kinds = [k for k in (SineExperiment, FewShotExperiment) if set(d) <= {f.name for f in dataclasses.fields(k)}]  # the kinds whose fields it uses: only their errors matter
-    try: return _decode(functools.reduce(operator.or_, kinds or (SineExperiment, FewShotExperiment)), d)
-    except ValueError as e: raise ValueError(f"{str(path)!r} is not a config of any experiment kind: {e}") from None
+    every = list(OuterLoop.kinds.values())
+    kinds = [k for k in every if set(d) <= {f.name for f in dataclasses.fields(k)}] or every  # the kinds whose fields it uses: only their errors matter
+    errors = []
+    for kind in kinds:
+        try: return kind.from_dict(d)
+        except ValueError as e: errors.append(str(e))
+    raise ValueError(f"{str(path)!r} is not a config of any experiment kind: {'; '.join(errors)}")
 
 def load_run(run_dir, # a run folder written by `meta_train`
              device='cpu')->tuple:
@@ -64,7 +67,7 @@ def evaluate_run(run_dir, # a finished meta_train run folder
                 )->dict:
     "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, config, evaluation data, runs, seed and overrides."
     run_dir, overrides = Path(run_dir), overrides or {}
-    ck, ck_path, _ = _latest_checkpoint(run_dir, device)  # the newest usable one: its file, not checkpoint.pt's, keys the cache
+    ck, ck_path, _ = latest_checkpoint(run_dir, device)  # the newest usable one: its file, not checkpoint.pt's, keys the cache
     trained, meta, episode = experiment_from_json(run_dir / 'config.json'), ck['meta'], ck['episode']
     exp = trained.replace(**overrides)
     if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in {run_dir} was meta-trained as; change only what the task draws (such as its order or lifetime)")
@@ -75,7 +78,7 @@ def evaluate_run(run_dir, # a finished meta_train run folder
     if (saved := _read_cache(cache)) and saved.get('key') == key: return {**saved, **steps}
     opts = {k: v for k, v in (('runs', runs), ('seed', seed)) if v is not None}
     res = {'key': key, 'method': trained.method, 'order': trained.order, 'seed': trained.seed, 'overrides': overrides, **steps, **exp.evaluate(meta, **opts)}
-    _atomic_write(cache, lambda p: p.write_text(json.dumps(res) + '\n'))
+    atomic_write(cache, lambda p: p.write_text(json.dumps(res) + '\n'))
     return res
 
 # %% ../nbs/11_evaluate.ipynb #1c2476b1
@@ -102,8 +105,8 @@ def save_pretrained(run_dir, # a finished run folder
     npz, cfg = _pretrained_paths(name, root)
     exp, meta, episode = load_run(run_dir)
     npz.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(npz, lambda p: p.write_bytes(_npz_bytes({**{k: v.float().numpy() for k, v in meta.items()}, '_episode': np.array(episode)})))
-    _atomic_write(cfg, lambda p: exp.to_json(p))
+    atomic_write(npz, lambda p: p.write_bytes(_npz_bytes({**{k: v.float().numpy() for k, v in meta.items()}, '_episode': np.array(episode)})))
+    atomic_write(cfg, lambda p: exp.to_json(p))
     return npz
 
 def _npz_bytes(arrays:dict)->bytes:
@@ -275,6 +278,16 @@ def iid_verdict(flp:list, # FLP's i.i.d. query MSE per seed (every run, plateaue
     gm = lambda v: geo_mean_se([x if math.isfinite(x) else math.inf for x in v])[0]
     u, p = rank_test(flp, grad)
     return {'verdict': verdict, 'factor': factor, **{f'hl_{k}': v for k, v in r.items()}, 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p}
+
+# %% ../nbs/11_evaluate.ipynb #93279995
+_IID_WORDS = {'match': 'the two match within a factor of {f:g}', 'flp_worse': 'FLP is worse by more than a factor of {f:g}',
+              'flp_better': 'FLP is better by more than a factor of {f:g}', 'inconclusive': 'inconclusive: the interval crosses a bound of [1/{f:g}, {f:g}]'}
+
+def iid_decision_text(d:dict # `iid_verdict`'s output
+                     )->str:
+    "One line of markdown stating claim (a)'s decision and the numbers it rests on."
+    return (f"FLP (3) / gradient (3): {d['hl_ratio']:.3g} (Hodges–Lehmann; exact {d['hl_coverage']:.1%} interval {d['hl_low']:.3g}–{d['hl_high']:.3g}), "
+            f"ratio of geometric means {d['gm_ratio']:.3g}, rank test p = {d['p']:.2g}: **{_IID_WORDS[d['verdict']].format(f=d['factor'])}**.")
 
 # %% ../nbs/11_evaluate.ipynb #a3f5aafb
 def grid_row(name:str)->str:

@@ -47,6 +47,9 @@ class FewShotExperiment(OuterLoop):
     n_out: int = 1000 # output units
     alpha_init: float = 0.0 # initial plasticity of FLP methods
     alpha_multiplier: float = 100.0 # factor on the hidden layer's plasticity (the authors': 100)
+    alpha_param: str = 'linear' # what FLP methods meta-learn: 'linear' (alpha, the paper) or 'log' (log alpha; see `FLP`)
+    alpha_granularity: str = 'synapse' # one alpha per 'synapse' (the paper), 'neuron' or 'layer' in FLP methods
+    alpha_scale: float | None = None # FLP methods: start each plastic layer at alpha = alpha_scale / (lambda_max T) (`alpha_at_scale`; replaces alpha_init)
     lr_init: float = 0.01 # initial inner step size of the gradient learner
     episodes: int = 40000
     plasticity_lr: float = 1e-5
@@ -59,13 +62,15 @@ class FewShotExperiment(OuterLoop):
         super().validate()
         if not self.data_dir: raise ValueError("data_dir is required: the folder holding the data set (for Omniglot, the NumPy archives or torchvision's omniglot-py folders)")
         check_range('alpha_init', self.alpha_init); check_range('lr_init', self.lr_init)
+        if self.alpha_scale is not None: check_range('alpha_scale', self.alpha_scale, lo=1e-12)
         self.learner(), self.task_config()
 
     def learner(self)->Learner:
         "The learner this run meta-trains."
         m = FEWSHOT_METHODS[self.method]
         net = ConvNet(channels=self.channels, hidden=self.hidden, n_out=self.n_out, in_channels=DATASETS[self.dataset][2], image_size=self.image_size)
-        extra = {'alpha_init': self.alpha_init, 'alpha_multiplier': self.alpha_multiplier} if m.learner is FLP else {'lr_init': self.lr_init}
+        extra = ({'alpha_init': self.alpha_init, 'alpha_multiplier': self.alpha_multiplier, 'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity}
+                 if m.learner is FLP else {'lr_init': self.lr_init})
         return m.learner(net=net, **m.kwargs, **extra)
 
     def task_config(self, evaluation:bool=False)->FewShotTask:

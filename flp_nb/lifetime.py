@@ -6,10 +6,10 @@
 __all__ = ['LOSSES', 'ALPHA_PARAMS', 'LR_GRANULARITIES', 'COMPILED_CHUNK', 'task_loss', 'Learner', 'FLP', 'GradientLearner',
            'param_groups', 'meta_shapes', 'check_meta', 'Features', 'lifetime_features', 'step_stats', 'compiled_steps',
            'run_lifetime', 'query_output', 'lifetime_loss', 'population_loss', 'predict', 'naive_lifetime',
-           'presynaptic_gain']
+           'presynaptic_gain', 'alpha_at_scale']
 
 # %% ../nbs/06_lifetime.ipynb #ae552d28
-import dataclasses, functools
+import dataclasses, functools, math
 from typing import NamedTuple
 
 import torch
@@ -72,6 +72,14 @@ class Learner(Config):
     def step_meta(self, meta:dict)->dict:
         "The meta-parameters as each step of a lifetime uses them, derived once per lifetime (here `meta` itself)."
         return meta
+
+    def init_meta(self, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
+        "The meta-parameters at the start of meta-training (every learner defines it: `FLP` and `GradientLearner` below)."
+        raise NotImplementedError(f"{type(self).__name__} must define init_meta()")
+
+    def update(self, meta:dict, fast:dict, h:torch.Tensor, y:torch.Tensor)->tuple:
+        "One plastic step on inputs `h` with targets `y`: the weight changes `{'W{l}': dW}` and the prediction (every learner defines it)."
+        raise NotImplementedError(f"{type(self).__name__} must define update()")
 
 # %% ../nbs/06_lifetime.ipynb #c1ab49d9
 ALPHA_PARAMS = ('linear', 'log')
@@ -397,3 +405,18 @@ def presynaptic_gain(learner:Learner, # the learner
     h = lifetime_features(learner, meta, episode).stream
     acts = learner.net.activations(meta, h, learner.n_frozen)
     return {l: torch.linalg.eigvalsh(x.mT @ x)[..., -1].mean().item() for l, x in zip(learner.plastic_layers, acts)}
+
+# %% ../nbs/06_lifetime.ipynb #8afc9e2a
+def alpha_at_scale(learner:FLP, # an FLP learner
+                   meta:dict, # its meta-parameters
+                   probe:Episode, # episodes whose streams give the presynaptic activity (`presynaptic_gain`)
+                   scale:float, # the fraction of the stability scale 1 / (lambda_max T)
+                   steps:int # T, the plastic steps of a lifetime
+                  )->dict:
+    "`meta` with each plastic layer's plasticity set so that the rule uses alpha = scale / (lambda_max T)."
+    with torch.no_grad(): gain = presynaptic_gain(learner, meta, probe)
+    kind, out = 'log_alpha' if learner.alpha_param == 'log' else 'alpha', dict(meta)
+    for l, lam in gain.items():
+        a = scale / (lam * steps) / (learner.alpha_multiplier if l < learner.net.n_layers else 1.0)
+        out[f'{kind}{l}'] = torch.full_like(meta[f'{kind}{l}'], math.log(a) if kind == 'log_alpha' else a)
+    return out

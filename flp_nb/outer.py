@@ -11,7 +11,7 @@ import dataclasses
 import torch
 
 from .core import Config, check_choice, check_range, layer_key
-from .lifetime import meta_shapes
+from .lifetime import FLP, alpha_at_scale, meta_shapes
 
 # %% ../nbs/07_outer.ipynb #d9ac276b
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +51,19 @@ class OuterLoop(Config):
     freeze: tuple[str, ...] = () # groups kept at their starting values, beside the method's own (e.g. ('init',) for a warm start)
 
     methods = {} # the methods this kind of experiment offers
+    kinds = {} # every experiment kind defined, by class name: what `experiment_from_json` reads a config as
+    alpha_scale = None # kinds with FLP methods declare it as a field: start each plastic layer at alpha = alpha_scale / (lambda_max T), `lifetime_steps` being T
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs); OuterLoop.kinds[cls.__name__] = cls
+
+    def learner(self):
+        "The `Learner` this experiment meta-trains (every experiment kind defines it, with a `method` field naming one of `methods`)."
+        raise NotImplementedError(f"{type(self).__name__} must define learner()")
+
+    def task(self):
+        "What `meta_train` samples meta-batches from: `.sample(generator, n_episodes)` giving an `Episode` (every experiment kind defines it)."
+        raise NotImplementedError(f"{type(self).__name__} must define task()")
 
     def validate(self):
         check_choice('method', self.method, tuple(self.methods))
@@ -68,8 +81,12 @@ class OuterLoop(Config):
         if self.schedule == 'multistep' and 'init' not in self.group_lrs(): raise ValueError("schedule='multistep' decays the init group's rate, but this run does not meta-learn init (its method or freeze keeps it fixed); use schedule='constant'")
 
     def init_meta(self, generator, dtype=torch.float32, device='cpu')->dict:
-        "The run's initial meta-parameters (the learner's; an experiment kind may adjust them)."
-        return self.learner().init_meta(generator, dtype=dtype, device=device)
+        "The run's initial meta-parameters: the learner's, with an FLP learner's plasticity set from each layer's stability scale when `alpha_scale` is given (`alpha_at_scale`)."
+        learner = self.learner()
+        meta = learner.init_meta(generator, dtype=dtype, device=device)
+        if self.alpha_scale is None or not isinstance(learner, FLP): return meta
+        probe = self.task().sample(torch.Generator().manual_seed(self.seed + 2 ** 32), n_episodes=16).to(device, dtype)  # its own generator: the data stream is unchanged
+        return alpha_at_scale(learner, meta, probe, self.alpha_scale, self.lifetime_steps)
 
     def data_fingerprint(self)->str|None:
         "A fingerprint of the stored data `evaluate` uses (None: its tasks are generated, not read from files)."

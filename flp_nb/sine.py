@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SINE_METHODS', 'SINE_SCALES', 'FLP_FIELDS', 'CONTINUAL_ROWS', 'PAPER_TABLE1', 'SineExperiment', 'sine_preset',
-           'sine_grid', 'continual_grid', 'continual_extras', 'iid_claim_grid', 'evaluate_sine']
+           'sine_grid', 'continual_grid', 'continual_extras', 'iid_claim_grid', 'per_function_mse', 'evaluate_sine']
 
 # %% ../nbs/08_sine.ipynb #769821a3
 import dataclasses, math
@@ -15,7 +15,7 @@ import torch
 from .core import check_choice, check_range
 from .tasks import SineTask
 from .nets import MLP
-from .lifetime import FLP, GradientLearner, Learner, lifetime_features, presynaptic_gain, query_output, run_lifetime
+from .lifetime import FLP, GradientLearner, Learner, lifetime_features, query_output, run_lifetime
 from .outer import GROUP_LR, Method, OuterLoop, Scale
 
 # %% ../nbs/08_sine.ipynb #79fe92fe
@@ -60,18 +60,6 @@ class SineExperiment(OuterLoop):
         extra = {'alpha_init': self.alpha_init, 'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity} if m.learner is FLP else {}
         return m.learner(net=MLP(width=self.width), **m.kwargs, **extra)
 
-    def init_meta(self, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
-        "The run's initial meta-parameters; with `alpha_scale`, each plastic layer's alpha relative to its stability scale (`presynaptic_gain`)."
-        learner = self.learner()
-        meta = learner.init_meta(generator, dtype, device)
-        if self.alpha_scale is None or not isinstance(learner, FLP): return meta
-        probe = self.task().sample(torch.Generator().manual_seed(self.seed + 2 ** 32), n_episodes=16).to(device, dtype)  # its own generator: the data stream is unchanged
-        with torch.no_grad(): gain = presynaptic_gain(learner, meta, probe)
-        kind = 'log_alpha' if learner.alpha_param == 'log' else 'alpha'
-        for l, lam in gain.items():
-            a = self.alpha_scale / (lam * self.lifetime_steps)
-            meta[f'{kind}{l}'] = torch.full_like(meta[f'{kind}{l}'], math.log(a) if kind == 'log_alpha' else a)
-        return meta
 
     def task(self)->SineTask:
         "The task episodes are drawn from."
@@ -178,7 +166,7 @@ def iid_claim_grid(scale:str='cpu_long', # a key of SINE_SCALES
     return sine_grid(scale, ['flp3', 'gradient3'], ['iid'], range(first_seed, first_seed + seeds), **overrides)
 
 # %% ../nbs/08_sine.ipynb #4ddac8cf
-def _per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):
+def per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):
     "Query MSE of each function `[E, F]` under fast weights `fast`."
     err = ((query_output(learner, meta, fast, hq) - yq) ** 2).mean(-1)
     total = torch.zeros(*err.shape[:-1], n_functions, dtype=err.dtype, device=err.device).scatter_add_(-1, taskq, err)
@@ -187,7 +175,7 @@ def _per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):
 def _evaluate_chunk(learner, meta, episodes, task):
     F, S = task.n_functions, task.steps_per_function
     feats = lifetime_features(learner, meta, episodes)
-    score = lambda fast: _per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq, F)
+    score = lambda fast: per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq, F)
     record = lambda l, t, fast, delta, yhat, y: {'mse': score(fast)} if t > 0 and t % S == 0 else None
     fast, tr = run_lifetime(learner, meta, episodes, trace=record, features=feats)
     per_block = torch.cat([tr['mse'], score(fast)[None]]) if tr else score(fast)[None]

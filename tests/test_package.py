@@ -61,3 +61,37 @@ def test_gpu_table1_script(tmp_path):
     assert sorted(p.name for p in (tmp_path / 'ok' / 'sine-smoke').glob('*-seed0')) == sorted(f'{m}-{o}-seed0' for m in ('feature_reuse', 'flp3', 'gradient3') for o in ('iid', 'continual'))
     r = subprocess.run(['bash', str(ROOT / 'tools' / 'gpu_table1.sh')], cwd=ROOT, env={**env, 'OUT': str(tmp_path / 'cut'), 'LIMIT': '1'}, capture_output=True, text=True)
     assert r.returncode == 1 and 'ran out of its 1 s' in (tmp_path / 'cut' / 'gpu_table1.md').read_text()
+
+
+def _module_imports():
+    "`{module: [(imported module, names, line)]}` for every import of one flp_nb module by another, at any depth of the code."
+    import ast
+    found = {}
+    for path in sorted((ROOT / 'flp_nb').glob('*.py')):
+        if path.name in ('__init__.py', '_modidx.py'): continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.level == 1 or (node.module or '').startswith('flp_nb')):
+                target = (node.module or '').removeprefix('flp_nb.') if node.level == 0 else node.module
+                found.setdefault(path.stem, []).append((target, [a.name for a in node.names], node.lineno))
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split('.')[0] == 'flp_nb': found.setdefault(path.stem, []).append((a.name.removeprefix('flp_nb').lstrip('.') or 'flp_nb', [], node.lineno))
+    return found
+
+
+def test_import_graph():
+    "No module imports another's private name or the package itself, and imports run only down the docs' reading order (nbs/sidebar.yml): no circle."
+    import re
+    order = re.findall(r'- (\d\w*)\.ipynb', (ROOT / 'nbs' / 'sidebar.yml').read_text())
+    floor = {}
+    for path in (ROOT / 'flp_nb').glob('*.py'):
+        m = re.search(r'File to edit: \.\./nbs/(\w+)\.ipynb', path.read_text())
+        if m and m.group(1) in order: floor[path.stem] = order.index(m.group(1))
+    problems = []
+    for mod, imports in _module_imports().items():
+        for target, names, line in imports:
+            where = f'flp_nb/{mod}.py:{line}'
+            if target == 'flp_nb' or target is None: problems.append(f'{where} imports the package itself')
+            problems += [f'{where} imports the private name {target}.{n}' for n in names if n.startswith('_')]
+            if target in floor and floor[target] >= floor[mod]: problems.append(f'{where} imports {target}, which comes after it in the reading order')
+    assert not problems, '\n'.join(problems)

@@ -76,13 +76,14 @@ def finish_pages(site, host):
 
 def results_tables():
     "Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, which the reproduction pages include."
-    from flp_nb.evaluate import study_table, results_table
+    from flp_nb.evaluate import iid_decision_text, study_table, results_table
     from flp_nb.fewshot import FEWSHOT_METHODS, PAPER_TABLE2, PAPER_TABLE2_MINIIMAGENET
     for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):
         d = json.loads(f.read_text())
-        if isinstance(d, dict) and 'decision' in d:  # the continual study's summary (repro/continual)
+        if isinstance(d, dict) and 'decision' in d:  # a study's summary (repro/continual, repro/iid)
+            decision = f"\n{iid_decision_text(d['decision'])}\n" if 'by_episode' in d else ''
             f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: query MSE after the {d['runs'][0]['steps']}-step lifetime, {d['eval_runs']} evaluation lifetimes per model; "
-                                            f"{d['machine']}; `{d['command']}`.\n\n{study_table(d['runs'], d['prior_line'])}\n")
+                                            f"{d['machine']}; `{d['command']}`.\n\n{study_table(d['runs'], d['prior_line'])}\n{decision}")
             continue
         rows = [r for r in d.get('rows', []) if not r.get('fresh_seed')] if isinstance(d, dict) else []  # other files there are not run summaries
         if not rows: continue

@@ -404,7 +404,8 @@ def presynaptic_gain(learner:Learner, # the learner
     "Largest eigenvalue of `sum_n x_n x_n^T` of each plastic layer's presynaptic activity at the initial weights, averaged over steps."
     h = lifetime_features(learner, meta, episode).stream
     acts = learner.net.activations(meta, h, learner.n_frozen)
-    return {l: torch.linalg.eigvalsh(x.mT @ x)[..., -1].mean().item() for l, x in zip(learner.plastic_layers, acts)}
+    gram = lambda x: x @ x.mT if x.shape[-2] < x.shape[-1] else x.mT @ x  # the smaller of the two: the same nonzero eigenvalues, and no rank-deficient d x d matrix
+    return {l: torch.linalg.eigvalsh(gram(x))[..., -1].mean().item() for l, x in zip(learner.plastic_layers, acts)}
 
 # %% ../nbs/06_lifetime.ipynb #8afc9e2a
 def alpha_at_scale(learner:FLP, # an FLP learner

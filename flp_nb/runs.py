@@ -5,12 +5,13 @@
 # %% auto #0
 __all__ = ['KEEP_CHECKPOINTS', 'atomic_write', 'write_error', 'RunFolderInUse', 'folder_locks', 'saved_config', 'prepare_run_dir',
            'load_checkpoint', 'latest_checkpoint', 'usable_checkpoint', 'checkpoint_paths', 'file_fingerprint',
-           'read_metrics', 'save_snapshot', 'read_snapshots', 'clean_fingerprint', 'source_changed']
+           'read_checkpoint', 'read_metrics', 'save_snapshot', 'read_snapshots', 'clean_fingerprint', 'source_changed']
 
 # %% ../nbs/09a_runs.ipynb #56c6a079
 import contextlib, dataclasses, fcntl, hashlib, json, os, socket, uuid, warnings
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .core import get_device
@@ -98,7 +99,7 @@ def usable_checkpoint(run_dir:Path, device='cpu')->tuple:
     problems, fp = [], file_fingerprint(run_dir / 'config.json') if (run_dir / 'config.json').exists() else None  # the file, written once: a config field added to the code later does not change it
     for path in checkpoint_paths(run_dir):
         if not path.exists(): continue
-        try: ck = _read_checkpoint(path, device)
+        try: ck = read_checkpoint(path, device)
         except ValueError as e: problems.append(str(e)); continue
         if fp is not None and ck.get('config_file', fp) != fp: problems.append(f"checkpoint {str(path)!r} belongs to another run (its config is not this folder's config.json)"); continue
         return ck, path, problems
@@ -114,9 +115,15 @@ def file_fingerprint(path:Path)->str:
     "The first 16 hex digits of the SHA-256 of a file's bytes (checkpoints carry their run's `config.json`'s, so one copied from another run is recognised)."
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
-def _read_checkpoint(path:Path, device='cpu')->dict:
-    "A checkpoint file's contents; a file that cannot be read is an error naming it."
-    try: return torch.load(path, map_location=device, weights_only=False)
+_NUMPY_STATE = [np.ndarray, np.dtype, type(np.dtype(np.uint32)), (np._core if hasattr(np, '_core') else np.core).multiarray._reconstruct]  # NumPy's random state, the one non-tensor a checkpoint holds
+
+def read_checkpoint(path:Path, device='cpu')->dict:
+    "A checkpoint file's contents, read weights-only: a file holding anything that unpickling could run is refused unread, naming it."
+    try: unsafe = sorted(set(torch.serialization.get_unsafe_globals_in_checkpoint(path)) - {f'{g.__module__}.{g.__name__}' for g in _NUMPY_STATE})
+    except Exception as e: raise ValueError(f"checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {e}); the file is damaged") from None
+    if unsafe: raise ValueError(f"checkpoint {str(path)!r} holds {', '.join(unsafe)}, which unpickling could run as code; meta_train never writes that, so it is not read")
+    try:
+        with torch.serialization.safe_globals(_NUMPY_STATE): return torch.load(path, map_location=device, weights_only=True)
     except Exception as e: raise ValueError(f"checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {e}); the file is damaged") from None
 
 # %% ../nbs/09a_runs.ipynb #ecd188e9

@@ -153,7 +153,7 @@ def continual_extras(scale:str, # a key of SINE_SCALES
                  for s in seeds_of(n)}
     runs |= sine_grid(scale, ['gradient3_first_order'], ['iid'], seeds_of(seeds), episodes=episodes, steps_per_function=steps, **overrides)
     return runs | {f'gradient3-{o}-seed{s}-blocks{k}': sine_preset('gradient3', o, scale, seed=s, episodes=episodes, steps_per_function=k, **overrides)
-                   for k in (max(1, steps // 2), 2 * steps) for o in ('iid', 'continual') for s in seeds_of(seeds)}
+                   for k in (2 * steps,) for o in ('iid', 'continual') for s in seeds_of(seeds)}
 
 # %% ../nbs/08_sine.ipynb #d140f3f8
 def iid_claim_grid(scale:str='cpu_long', # a key of SINE_SCALES

@@ -51,11 +51,11 @@ class OuterLoop(Config):
     freeze: tuple[str, ...] = () # groups kept at their starting values, beside the method's own (e.g. ('init',) for a warm start)
 
     methods = {} # the methods this kind of experiment offers
-    kinds = {} # every experiment kind defined, by class name: what `experiment_from_json` reads a config as
+    kinds = {} # every experiment kind defined, by module and class name, the earliest first: what `experiment_from_json` reads a config as
     alpha_scale = None # kinds with FLP methods declare it as a field: start each plastic layer at alpha = alpha_scale / (lambda_max T), `lifetime_steps` being T
 
     def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs); OuterLoop.kinds[cls.__name__] = cls
+        super().__init_subclass__(**kwargs); OuterLoop.kinds.setdefault(f'{cls.__module__}.{cls.__qualname__}', cls)
 
     def learner(self):
         "The `Learner` this experiment meta-trains (every experiment kind defines it, with a `method` field naming one of `methods`)."

@@ -23,5 +23,5 @@ def test_found_notebooks():
     "Every numbered module notebook, the index and each reproduction notebook is collected, and nothing else."
     from flp_nb.cli import REPRO_NOTEBOOKS
     root = NBS[0].parents[1] if NBS[0].parent.name == 'repro' else NBS[0].parent
-    want = {p.name for p in root.glob('[0-9][0-9]_*.ipynb')} | {'index.ipynb'} | {f'repro/{n}' for n in REPRO_NOTEBOOKS.values()}
+    want = {p.name for p in root.glob('[0-9][0-9]*_*.ipynb')} | {'index.ipynb'} | {f'repro/{n}' for n in REPRO_NOTEBOOKS.values()}
     assert len(want) >= 20 and {str(p.relative_to(root)) for p in NBS} == want, sorted(str(p.relative_to(root)) for p in NBS)

@@ -101,7 +101,9 @@ class _Run:
         if ck is not None:
             if source_changed(self.exp, ck, self.source):
                 raise ValueError(f"cannot resume {str(self.dir)!r}: its init_from {self.exp.init_from!r} holds another checkpoint than when the run started; delete the folder to train it again from the new one")
-            if problems: warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}")
+            if problems:
+                redo = len(read_metrics(self.dir)) - ck['episode']
+                warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}" + (f": the {redo} episodes logged after it are trained again" if redo > 0 else ''))
             for what, now in (('threads', torch.get_num_threads()), ('device', str(self.dev))):
                 if ck.get(what, now) != now: warnings.warn(f"{str(self.dir)!r} was trained with {what} {ck[what]} and resumes with {now}: the resumed run will not match an uninterrupted one bit for bit")
             return ck

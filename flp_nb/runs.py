@@ -96,13 +96,13 @@ def latest_checkpoint(run_dir, device='cpu')->tuple:
 
 def usable_checkpoint(run_dir:Path, device='cpu')->tuple:
     "The newest checkpoint that can be read and belongs to the folder's `config.json`, and its path (None, None if none does); and what was wrong with newer ones."
-    problems, fp = [], file_fingerprint(run_dir / 'config.json') if (run_dir / 'config.json').exists() else None  # the file, written once: a config field added to the code later does not change it
+    problems, missing, fp = [], [], file_fingerprint(run_dir / 'config.json') if (run_dir / 'config.json').exists() else None  # the file, written once: a config field added to the code later does not change it
     for path in checkpoint_paths(run_dir):
-        if not path.exists(): continue
+        if not path.exists(): missing.append(f"checkpoint {str(path)!r} is missing"); continue
         try: ck = read_checkpoint(path, device)
         except ValueError as e: problems.append(str(e)); continue
         if fp is not None and ck.get('config_file', fp) != fp: problems.append(f"checkpoint {str(path)!r} belongs to another run (its config is not this folder's config.json)"); continue
-        return ck, path, problems
+        return ck, path, missing + problems  # a newer one missing is worth a word when an older one is read
     return None, None, problems
 
 KEEP_CHECKPOINTS = 2 # checkpoints a run keeps: the newest and the one before it, for a resume when the newest is damaged

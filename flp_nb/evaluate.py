@@ -213,6 +213,8 @@ def plateau_exit(losses:list, # meta-loss per episode (non-finite ones, from ski
     return next((e for e in range(window - 1, len(losses)) if finite_mean(losses[e - window + 1:e + 1]) < threshold), None)
 
 # %% ../nbs/11_evaluate.ipynb #e678a561
+def _as_worst(values)->list: return [v if math.isfinite(v) else math.inf for v in values]  # a diverged model (non-finite value) is the worst
+
 def at_or_below_share(a:list, b:list)->float:
     "The share of pairs (one value of `a`, one of `b`) in which `a`'s value is at or below `b`'s."
     return sum(x <= y for x in a for y in b) / (len(a) * len(b))
@@ -224,7 +226,7 @@ def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every
                       grad_interference:list, # the gradient learner's interference per seed
                       premise_ratio:float=3, claim_ratio:float=3, alpha:float=0.05)->dict:
     "The continual study's verdict ('holds', 'refuted', 'untestable' or 'inconclusive') and every number it rests on; a diverged model (non-finite value) counts as worst, +inf."
-    flp, grad, grad_iid, flp_interference, grad_interference = ([v if math.isfinite(v) else math.inf for v in x] for x in (flp, grad, grad_iid, flp_interference, grad_interference))
+    flp, grad, grad_iid, flp_interference, grad_interference = map(_as_worst, (flp, grad, grad_iid, flp_interference, grad_interference))
     gm = lambda v: geo_mean_se(v)[0]
     u, p = rank_test(flp, grad)
     out = {'premise_ratio': gm(grad) / gm(grad_iid), 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p, 'grad_at_or_below_share': at_or_below_share(grad, flp),
@@ -254,7 +256,7 @@ def ratio_interval(a:list, # positive values (e.g. one learner's final MSE per s
                    level:float=0.95 # the interval's nominal coverage
                   )->dict:
     "Hodges-Lehmann estimate of the ratio a/b (median of the pairwise ratios) with its exact distribution-free interval."
-    a, b = ([v if math.isfinite(v) else math.inf for v in x] for x in (a, b))
+    a, b = _as_worst(a), _as_worst(b)
     if not a or not b or any(not v > 0 for v in a + b): raise ValueError(f"ratio_interval needs two non-empty samples of positive values, got {a} and {b}")
     if not 0 < level < 1: raise ValueError(f"level must be between 0 and 1, exclusive, got {level!r}")
     d, counts, total = sorted(_log_ratio(x, y) for x in a for y in b), u_null_counts(len(a), len(b)), math.comb(len(a) + len(b), len(a))
@@ -272,10 +274,11 @@ def iid_verdict(flp:list, # FLP's i.i.d. query MSE per seed (every run, plateaue
                 level:float=0.95 # the interval's nominal coverage
                )->dict:
     "Claim (a)'s verdict ('match', 'flp_worse', 'flp_better' or 'inconclusive') and the numbers it rests on."
+    flp, grad = _as_worst(flp), _as_worst(grad)
     r = ratio_interval(flp, grad, level)
     verdict = ('flp_worse' if r['low'] > factor else 'flp_better' if r['high'] < 1 / factor
                else 'match' if 1 / factor <= r['low'] and r['high'] <= factor else 'inconclusive')
-    gm = lambda v: geo_mean_se([x if math.isfinite(x) else math.inf for x in v])[0]
+    gm = lambda v: geo_mean_se(v)[0]
     u, p = rank_test(flp, grad)
     return {'verdict': verdict, 'factor': factor, **{f'hl_{k}': v for k, v in r.items()}, 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p}
 

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['FEWSHOT_METHODS', 'FEWSHOT_SCALES', 'PAPER_TABLE2', 'FEWSHOT_TABLE_METHODS', 'PAPER_TABLE2_MINIIMAGENET',
-           'FewShotExperiment', 'evaluate_fewshot', 'fewshot_preset', 'fewshot_grid', 'synthetic_data_dir', 'confusion',
-           'plot_confusion']
+           'FEWSHOT_CLAIM_SEEDS', 'FewShotExperiment', 'evaluate_fewshot', 'fewshot_preset', 'fewshot_grid',
+           'synthetic_data_dir', 'fewshot_claim_grid', 'confusion', 'plot_confusion']
 
 # %% ../nbs/10_fewshot.ipynb #cc8a7541
 import dataclasses
@@ -133,11 +133,13 @@ def evaluate_fewshot(learner:Learner, # the learner
             'curve_steps': list(range(len(curve))), 'curve': curve.tolist()}
 
 # %% ../nbs/10_fewshot.ipynb #8e72b097
+_CPU = dict(image_size=48, channels=32, hidden=128, episodes=3000, checkpoint_every=250, init_lr=1e-3, feedback_lr=1e-3, alpha_multiplier=1.0,
+            step_size_lr=1e-3, nonfinite='skip')  # what both CPU scales share
 FEWSHOT_SCALES = {
     'paper': Scale(dict(episodes=40000, checkpoint_every=500), eval_runs=500,
                    networks={'omniglot': dict(channels=128, hidden=128), 'miniimagenet': dict(channels=256, hidden=1024)}),
-    'cpu': Scale(dict(image_size=48, channels=32, hidden=128, episodes=3000, checkpoint_every=250, init_lr=1e-3, feedback_lr=1e-3,
-                      alpha_init=0.05, alpha_multiplier=1.0, plasticity_lr=1e-3, step_size_lr=1e-3, nonfinite='skip'), eval_runs=500),
+    'cpu': Scale(dict(_CPU, alpha_param='log', alpha_granularity='layer', alpha_scale=30.0, alpha_init=1e-3, plasticity_lr=1e-2, snapshot_every=500), eval_runs=500),
+    'cpu_linear_alpha': Scale(dict(_CPU, alpha_init=0.05, plasticity_lr=1e-3), eval_runs=500),
     'smoke': Scale(dict(image_size=43, channels=4, hidden=8, n_out=20, episodes=4, checkpoint_every=2, init_lr=1e-3, feedback_lr=1e-3,
                         alpha_init=0.05, alpha_multiplier=1.0, plasticity_lr=1e-3, step_size_lr=1e-3, nonfinite='skip'), eval_runs=20),
 }
@@ -181,6 +183,16 @@ def synthetic_data_dir(out, # the reproduction's output folder
     d = Path(out) / 'synthetic-data'
     if not d.exists(): (write_synthetic_omniglot if dataset == 'omniglot' else write_synthetic_miniimagenet)(d)
     return d.resolve()
+
+FEWSHOT_CLAIM_SEEDS = {'feature_reuse': 4, 'flp2': 4, 'gradient2': 3} # seeds per method in Table 2's decisive grid: 4 for the decided pair (the fewest whose exact rank test can reach p < 0.05), 3 for the comparison
+
+def fewshot_claim_grid(data_dir:str, # the Omniglot folder
+                       scale:str='cpu', # a key of FEWSHOT_SCALES
+                       seeds:dict=None, # method -> number of seeds (default `FEWSHOT_CLAIM_SEEDS`)
+                       **overrides # any other FewShotExperiment field, for every run
+                      )->dict:
+    "Table 2's decisive grid on Omniglot (issue 29): each method of `seeds` in both orders at seeds 0, 1, ..., decided pair first."
+    return {k: v for m, n in (seeds or FEWSHOT_CLAIM_SEEDS).items() for k, v in fewshot_grid(scale, data_dir, 'omniglot', [m], seeds=range(n), **overrides).items()}
 
 # %% ../nbs/10_fewshot.ipynb #4d3d46a0
 def confusion(learner:Learner, meta:dict, task:FewShotTask, images:ImageSet, runs:int=100, seed:int=222)->torch.Tensor:

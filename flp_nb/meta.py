@@ -131,11 +131,12 @@ class _Run:
 # %% ../nbs/09_meta.ipynb #dd6c9ef3
 @patch
 def begin(self:_Run, e:int):
-    "Start episode `e` (the chunked schedule's fresh optimizers and replayed data); return the run's meta-batch."
+    "Start episode `e` (the chunked schedule's fresh optimizers and replayed data); return the run's meta-batch and the initial weights its learner draws for it (`Learner.draw_start`)."
     if self.exp.schedule == 'chunked' and e % self.exp.chunk == 0:
         self.opts = _optimizers(self.groups, {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}); self.g.set_state(self.data_start)  # fresh optimizers at the current rates: a backed-off rate stays halved
     for o in self.opts.values(): o.zero_grad()
-    return self.task.sample(self.g, n_episodes=self.exp.meta_batch)
+    batch = self.task.sample(self.g, n_episodes=self.exp.meta_batch)
+    return batch, self.learner.draw_start(self.g, batch.batch_shape)
 
 @patch
 def finish(self:_Run, e:int, loss, seconds:float):
@@ -210,11 +211,15 @@ def _check_population(runs:list, world:int):
             raise ValueError(f"a population's runs need the same learner apart from initial values, and meta-batches of the same shapes; "
                              f"run 0 has {runs[0].learner} (meta_batch {runs[0].exp.meta_batch}), run {i} has {r.learner} (meta_batch {r.exp.meta_batch})")
 
-def population_losses(learner, metas:list, batches:list, segment=None, compiled=False)->torch.Tensor:
+def population_losses(learner, metas:list, batches:list, segment=None, compiled=False,
+                      starts:list=None # each run's drawn initial weights (`Learner.draw_start`), or None
+                     )->torch.Tensor:
     "Each run's meta-loss summed over its meta-batch, `[R]`: every step batched over the runs (one run after another with `segment`, whose recomputed segments are not batched)."
-    if len(metas) == 1 or segment: return torch.stack([lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled).sum() for m, ep in zip(metas, batches)])
-    stacked = {k: torch.stack([m[k] for m in metas]) for k in metas[0]}
-    return population_loss(learner, stacked, Episode(*(torch.stack(t) for t in zip(*batches))), compiled).flatten(1).sum(1)
+    starts = starts or [{}] * len(metas)
+    if len(metas) == 1 or segment:
+        return torch.stack([lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled, start=s).sum() for m, ep, s in zip(metas, batches, starts)])
+    stack = lambda ds: {k: torch.stack([d[k] for d in ds]) for k in ds[0]}
+    return population_loss(learner, stack(metas), Episode(*(torch.stack(t) for t in zip(*batches))), compiled, stack(starts)).flatten(1).sum(1)
 
 # %% ../nbs/09_meta.ipynb #458c6217
 def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind), or a list of them: a population
@@ -258,8 +263,10 @@ def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind
         try:
             while active := [r for r in runs if r.error is None and r.episode < r.exp.episodes]:  # every live run steps, each at its own episode
                 t0 = time.perf_counter()
-                batches = [r.begin(r.episode).select(share).to(dev, dtype) for r in active]
-                losses = population_losses(runs[0].learner, [r.meta for r in active], batches, segment, compiled) / exps[0].meta_batch
+                drawn = [r.begin(r.episode) for r in active]  # every rank draws the whole meta-batch and its initial weights, then runs its share
+                batches = [b.select(share).to(dev, dtype) for b, _ in drawn]
+                starts = [{k: v[share].to(dev, dtype) for k, v in s.items()} for _, s in drawn]
+                losses = population_losses(runs[0].learner, [r.meta for r in active], batches, segment, compiled, starts) / exps[0].meta_batch
                 losses.sum().backward()
                 if world > 1: losses = _all_reduce(losses[0], active[0].meta)[None]
                 for r, loss in zip(active, losses.detach()): r.finish(r.episode, loss, (time.perf_counter() - t0) / len(active))

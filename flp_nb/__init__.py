@@ -6,8 +6,8 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
            'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP',
-           'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime', 'OuterLoop',
-           'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS',
+           'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime',
+           'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS',
            'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint',
            'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']
 
@@ -18,11 +18,11 @@ from .vision import FewShotTask, ImageSet, load_images, load_miniimagenet, load_
 from .plasticity import hebb_update, oja_update
 from .nets import MLP, ConvNet
 from .lifetime import FLP, GradientLearner, Learner, lifetime_loss, naive_lifetime, query_output, run_lifetime
-from .outer import OuterLoop
+from .outer import Experiment
 from .sine import SINE_METHODS, SINE_SCALES, SineExperiment, sine_grid, sine_preset
 from .fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, FewShotExperiment, fewshot_grid, fewshot_preset
 from .runs import load_checkpoint, read_metrics
 from .meta import meta_train
 from .workers import ensure_trained
 from .evaluate import evaluate_run, load_run, results_table
-_all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images', 'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime', 'OuterLoop', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint', 'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']
+_all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images', 'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime', 'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint', 'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']

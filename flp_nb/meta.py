@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from .core import as_leaves, check_range, get_device, seed_everything, tune_malloc
 from .tasks import Episode
 from .lifetime import lifetime_loss, meta_shapes, param_groups, population_loss
-from .outer import OuterLoop
+from .outer import Experiment
 from .runs import (atomic_write, checkpoint_paths, clean_fingerprint, file_fingerprint, folder_locks, latest_checkpoint, prepare_run_dir, read_metrics,
                          save_snapshot, source_changed, usable_checkpoint, write_error)
 
@@ -194,7 +194,7 @@ def back_off(self:_Run, group:str):
         for pg in o.param_groups: pg['lr'] = lr_now[n]
 
 # %% ../nbs/09_meta.ipynb #e765c128
-def lifetime_shape(exp:OuterLoop, learner=None, task=None)->tuple:
+def lifetime_shape(exp:Experiment, learner=None, task=None)->tuple:
     "What runs of one population share: the learner apart from initial values (`*_init` fields), and the meta-batch's shapes."
     learner, task = learner or exp.learner(), task or exp.task()
     fields = tuple((f.name, getattr(learner, f.name)) for f in dataclasses.fields(learner) if not f.name.endswith('_init'))
@@ -222,7 +222,7 @@ def population_losses(learner, metas:list, batches:list, segment=None, compiled=
     return population_loss(learner, stack(metas), Episode(*(torch.stack(t) for t in zip(*batches))), compiled, stack(starts)).flatten(1).sum(1)
 
 # %% ../nbs/09_meta.ipynb #458c6217
-def meta_train(exp:OuterLoop|list, # the run's config (an experiment of any kind), or a list of them: a population
+def meta_train(exp:Experiment|list, # the run's config (an experiment of any kind), or a list of them: a population
                run_dir, # run folder (created; must not hold another run unless resuming), or a list of them, one per config
                resume:bool|list=False, # continue the run in `run_dir` from its checkpoint (for a population: one flag for all, or one per run)
                device='auto', # 'auto', 'cpu' or 'cuda'

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from .core import get_device
-from .outer import OuterLoop
+from .outer import Experiment
 
 # %% ../nbs/09a_runs.ipynb #f1b77dd3
 def atomic_write(path:Path, write,
@@ -61,13 +61,13 @@ def folder_locks(run_dirs:list):
         for f in held: f.close()
 
 # %% ../nbs/09a_runs.ipynb #c6b5c4a4
-def saved_config(exp:OuterLoop, run_dir:Path)->OuterLoop:
+def saved_config(exp:Experiment, run_dir:Path)->Experiment:
     "The config in `run_dir`'s `config.json`, read as `exp`'s kind; a run of another kind is an error."
     try: return type(exp).from_json(run_dir / 'config.json')
     except ValueError as e:
         raise ValueError(f"cannot resume {str(run_dir)!r}: it holds another kind of run than a {type(exp).__name__} ({e})") from None
 
-def prepare_run_dir(exp:OuterLoop, run_dir:Path, resume:bool):
+def prepare_run_dir(exp:Experiment, run_dir:Path, resume:bool):
     "Check the folder before any compute (it exists and is writable: `folder_locks` made it and wrote its lock): the same config when resuming."
     cfg = run_dir / 'config.json'
     if cfg.exists() and not resume: raise ValueError(f"run_dir {str(run_dir)!r} already holds a run; pass resume=True to continue it, or choose another folder")

@@ -16,7 +16,7 @@ from .core import check_choice, check_range
 from .tasks import SineTask
 from .nets import MLP
 from .lifetime import FLP, GradientLearner, Learner, lifetime_features, query_output, run_lifetime
-from .outer import GROUP_LR, Method, OuterLoop, Scale
+from .outer import GROUP_LR, Method, Experiment, Scale
 
 # %% ../nbs/08_sine.ipynb #79fe92fe
 SINE_METHODS = {
@@ -31,7 +31,7 @@ SINE_METHODS = {
 
 # %% ../nbs/08_sine.ipynb #635fa0b6
 @dataclasses.dataclass(frozen=True)
-class SineExperiment(OuterLoop):
+class SineExperiment(Experiment):
     "A complete sine-regression meta-training run: method, task, network and outer loop."
     method: str = 'flp3' # a key of SINE_METHODS
     order: str = 'iid' # stream order: 'iid', 'continual' or 'iid_examples'

@@ -13,7 +13,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import check_range, get_device
-from .outer import OuterLoop
+from .outer import Experiment
 from .runs import latest_checkpoint, load_checkpoint, saved_config, source_changed
 from .meta import lifetime_shape, meta_train
 
@@ -82,7 +82,7 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
         raise errors[0]
 
 # %% ../nbs/09b_workers.ipynb #43d77f4e
-def ensure_trained(exp:OuterLoop|list, # a run's config, or a list of them (a population)
+def ensure_trained(exp:Experiment|list, # a run's config, or a list of them (a population)
                    run_dir, # its run folder, or one per config
                    device='auto', quiet:bool=False,
                    workers:int=1, # populations trained at once, each in a worker process of its own (1: one after another, in this process; see `default_workers`)

@@ -94,7 +94,7 @@ def _run_summary(run_dir:Path)->str:
     return f"{run_dir}: {len(rows)} episodes, meta-loss {sum(last) / len(last):.4g} (mean of the last {len(last)}), {rows[-1]['skipped']} skipped, {rows[-1]['seconds'] / 60:.1f} min of training"
 
 # %% ../nbs/14_cli.ipynb #dcee1d44
-REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb', 'continual': 'continual.ipynb', 'iid': 'iid.ipynb'}
+REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb', 'continual': 'continual.ipynb', 'iid': 'iid.ipynb', 'table2': 'table2.ipynb'}
 STUDY_GRIDS = {'continual': continual_grid, 'iid': iid_claim_grid}  # studies: notebooks whose grid is a function of (scale, seeds, first_seed)
 
 def repro_notebook(experiment:str)->Path:
@@ -121,6 +121,7 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
     from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, fewshot_grid, synthetic_data_dir
     from flp_nb.workers import default_workers, ensure_trained
     nb = repro_notebook(experiment)
+    if experiment == 'table2': return _table2(nb, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)
     fewshot, analysis, study = experiment == 'fewshot', experiment == 'analysis', STUDY_GRIDS.get(experiment)
     methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (SINE_METHODS, SINE_SCALES)
     if analysis: scales = [s for s in SINE_SCALES if s in FEWSHOT_SCALES]  # it analyses both reproductions' models
@@ -157,6 +158,19 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
     if study: return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=len(seeds), first_seed=first_seed, episodes=episodes, device=device, workers=workers, compiled=compiled)
     return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=seeds, methods=chosen, episodes=episodes, device=device, workers=workers, compiled=compiled, **extra)
 
+def _table2(nb, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)->Path:
+    "Table 2's study on Omniglot: its notebook trains its own grid (`fewshot_claim_grid`), `seeds` for the decided pair and one fewer for each gradient learner."
+    check_choice('scale', scale, ('smoke', 'cpu'))
+    if methods is not None or width is not None or first_seed: raise ValueError("the table2 study takes no methods, width or first_seed: its grid is fewshot_claim_grid's (flp_nb.fewshot)")
+    if dataset != 'omniglot': raise ValueError(f"the table2 study runs on Omniglot (the paper's Table 2), so dataset must be 'omniglot', got {dataset!r}")
+    if seeds is not None: check_range('seeds', seeds, lo=3, integer=True)  # a standard error needs 2 seeds a side, and the gradient rows get one fewer
+    for k, v in (('episodes', episodes), ('workers', workers)):
+        if v is not None: check_range(k, v, lo=1, integer=True)
+    get_device(device)
+    decided = seeds or 4
+    return _run_notebook(nb, Path(out).resolve() / f'table2-{scale}', quiet, scale=scale, data_dir=_fewshot_params(scale, None, dataset, data_dir)['data_dir'],
+                         decided_seeds=decided, compared_seeds=decided - 1, episodes=episodes, device=device, workers=workers, compiled=compiled)
+
 def _make_folder(out_dir:Path):
     try: out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f"out folder {str(out_dir)!r} cannot be created: {e}") from None
@@ -174,9 +188,9 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
     return out_dir
 
 @console_script
-def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2), 'analysis' (Figure 2, on their models) , 'continual' (the continual claim at 40-step blocks, scale cpu40) or 'iid' (claim (a) at 20,000 episodes, scale cpu_long)
+def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fewshot' (Table 2), 'analysis' (Figure 2, on their models), 'continual' (the continual claim at 40-step blocks, scale cpu40), 'iid' (claim (a) at 20,000 episodes, scale cpu_long) or 'table2' (Table 2's ordering decided on Omniglot, scale cpu)
                    scale:str='smoke', # 'smoke' (seconds, the notebooks' default), 'cpu' (hours), 'gpu' (sine: minutes on one GPU), 'paper' (and 'paper_chunked' for sine; GPU)
-                   seeds:int=None, # independently meta-trained networks per row (default 2, iid 8; not for analysis)
+                   seeds:int=None, # independently meta-trained networks per row (default 2, iid 8, table2 4 for FLP (2) and feature reuse and one fewer for the gradient learners; not for analysis)
                    first_seed:int=0, # seed of the first of them (seeds first_seed, first_seed+1, ...): fresh seeds for a second table; analysis: the seed it analyses
                    out:str='runs', # parent folder of the output
                    methods:str=None, # comma-separated method names (default: all of the table)

@@ -6,8 +6,9 @@
 __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'evaluate_run', 'pretrained_names',
            'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
            'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share', 'continual_verdict', 'u_null_counts',
-           'ratio_interval', 'iid_verdict', 'iid_decision_text', 'grid_row', 'study_table', 'results_table',
-           'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'ratio_interval', 'iid_verdict', 'iid_decision_text', 'order_verdict', 'table2_decision',
+           'order_verdict_text', 'error_table', 'grid_row', 'study_table', 'results_table', 'machine_description',
+           'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
 import dataclasses, hashlib, importlib.util, io, itertools, json, math, os, re
@@ -17,19 +18,19 @@ import numpy as np
 import torch
 
 from .core import check_range
-from .outer import OuterLoop
+from .outer import Experiment
 from .lifetime import check_meta
 from .runs import atomic_write, file_fingerprint, latest_checkpoint, load_checkpoint, read_metrics
 from .sine import PAPER_TABLE1, SINE_METHODS
 
 # %% ../nbs/11_evaluate.ipynb #571dd9f2
-def experiment_from_json(path)->OuterLoop:
+def experiment_from_json(path)->Experiment:
     "The experiment saved in `path` (a `config.json`), of whichever experiment kind its fields belong to."
     try: d = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as e: raise ValueError(f"cannot read the config {str(path)!r}: {e}") from None
     if not isinstance(d, dict) or 'method' not in d:
         raise ValueError(f"{str(path)!r} is not a config of any experiment kind: a config is a JSON object naming at least its 'method' (meta_train writes one, `to_json` too), got {d!r:.60}")
-    every = list(OuterLoop.kinds.values())
+    every = list(Experiment.kinds.values())
     kinds = [k for k in every if set(d) <= {f.name for f in dataclasses.fields(k)}] or every  # the kinds whose fields it uses: only their errors matter
     errors = []
     for kind in kinds:
@@ -291,6 +292,54 @@ def iid_decision_text(d:dict # `iid_verdict`'s output
     "One line of markdown stating claim (a)'s decision and the numbers it rests on."
     return (f"FLP (3) / gradient (3): {d['hl_ratio']:.3g} (Hodges–Lehmann; exact {d['hl_coverage']:.1%} interval {d['hl_low']:.3g}–{d['hl_high']:.3g}), "
             f"ratio of geometric means {d['gm_ratio']:.3g}, rank test p = {d['p']:.2g}: **{_IID_WORDS[d['verdict']].format(f=d['factor'])}**.")
+
+# %% ../nbs/11_evaluate.ipynb #c84f4cca
+def order_verdict(flp:list, # FLP's error (%) per seed, every run (a diverged run's non-finite error counts at `worst`)
+                  other:list, # the other learner's per seed
+                  worst:float=80.0 # what a diverged run counts as (chance error of 5-way classification)
+                 )->dict:
+    "'flp_lower', 'flp_higher' or 'level' by Table 2's rule (mean difference >= 2 SE, or rank p < 0.05), with the numbers it rests on."
+    if len(flp) < 2 or len(other) < 2: raise ValueError(f"order_verdict needs at least 2 seeds a side for a standard error, got {len(flp)} and {len(other)}")
+    flp, other = ([v if math.isfinite(v) else worst for v in x] for x in (flp, other))
+    (mf, sf), (mo, so) = mean_se(flp), mean_se(other)
+    d, se, (u, p) = mo - mf, math.hypot(sf, so), rank_test(flp, other)
+    verdict = 'level' if d == 0 or not (abs(d) >= 2 * se or p < 0.05) else 'flp_lower' if d > 0 else 'flp_higher'
+    return {'verdict': verdict, 'flp_mean': mf, 'flp_se': sf, 'other_mean': mo, 'other_se': so, 'd': d, 'se_d': se, 'u': u, 'p': p,
+            'flp_gm': geo_mean_se(flp)[0], 'other_gm': geo_mean_se(other)[0]}
+
+# %% ../nbs/11_evaluate.ipynb #d5136dfc
+_ORDER_WORDS = {'flp_lower': 'FLP (2) lower', 'flp_higher': '{other} lower', 'level': 'no ordering'}
+
+def table2_decision(by_order:dict # order -> `order_verdict` of FLP (2) against feature reuse
+                   )->str:
+    "'reproduced' (FLP lower in every order), 'reversed' (feature reuse lower in every order), 'no_ordering' (level in every order) or 'mixed'."
+    kinds = {v['verdict'] for v in by_order.values()}
+    return {'flp_lower': 'reproduced', 'flp_higher': 'reversed', 'level': 'no_ordering'}[kinds.pop()] if len(kinds) == 1 else 'mixed'
+
+def order_verdict_text(v:dict, # `order_verdict`'s output
+                       other:str='feature reuse' # the other learner's name
+                      )->str:
+    "The comparison in words with its numbers: means (SE), the difference against 2 SE, the rank test."
+    return (f"FLP (2) {v['flp_mean']:.1f} % ({v['flp_se']:.1f}) against {other} {v['other_mean']:.1f} % ({v['other_se']:.1f}): "
+            f"difference {v['d']:+.1f} points, 2 SE = {2 * v['se_d']:.1f}, rank test p = {v['p']:.2g}: **{_ORDER_WORDS[v['verdict']].format(other=other)}**")
+
+# %% ../nbs/11_evaluate.ipynb #853bb0ec
+def error_table(runs:list, # rows `{'method', 'order', 'seed', 'error'}` (error in %)
+                labels:dict=None, # method -> row label (default: the method's name)
+                paper:dict=None, # `(method, order)` -> the paper's `(mean, se)`
+                chance_above:float=70.0 # an error above this counts as never having left chance
+               )->str:
+    "Markdown table of a classification study: one line per method and order, in the rows' order."
+    groups = {}
+    for r in runs: groups.setdefault((r['method'], r['order']), []).append(r)
+    lines = ['| method | order | seeds | error (%) per seed | mean (SE) | geometric mean | at chance | paper |', '| --- | --- | --- | --- | --- | --- | --- | --- |']
+    for (m, o), rs in groups.items():
+        e = [80.0 if not math.isfinite(r['error']) else r['error'] for r in rs]
+        mean, se = mean_se(e)
+        p = (paper or {}).get((m, o))
+        lines.append(f"| {(labels or {}).get(m, m)} | {o} | {len(e)} | {', '.join(f'{v:.1f}' for v in e)} | {mean:.1f}" + ('' if se is None else f' ({se:.1f})')
+                     + f" | {geo_mean_se(e)[0]:.1f} | {sum(v > chance_above for v in e)} | {'—' if p is None else f'{p[0]:g} ({p[1]:g})'} |")
+    return '\n'.join(lines)
 
 # %% ../nbs/11_evaluate.ipynb #a3f5aafb
 def grid_row(name:str)->str:

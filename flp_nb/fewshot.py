@@ -18,7 +18,7 @@ from .nets import ConvNet
 from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, query_output, run_lifetime
 from .vision import (DATASETS, FewShotStream, FewShotTask, ImageSet, check_dataset, fewshot_indices, gather_episodes, load_images,
                            write_synthetic_miniimagenet, write_synthetic_omniglot)
-from .outer import Method, OuterLoop, Scale
+from .outer import Method, Experiment, Scale
 
 # %% ../nbs/10_fewshot.ipynb #2b526b86
 _CLAMPED = dict(loss='ce', output='clamp', signal='target')
@@ -32,7 +32,7 @@ FEWSHOT_METHODS = {
 
 # %% ../nbs/10_fewshot.ipynb #94b10b9b
 @dataclasses.dataclass(frozen=True)
-class FewShotExperiment(OuterLoop):
+class FewShotExperiment(Experiment):
     "A complete online few-shot meta-training run: method, data, network, episodes and outer loop."
     method: str = 'flp2' # a key of FEWSHOT_METHODS
     dataset: str = 'omniglot' # 'omniglot' or 'miniimagenet'

@@ -397,12 +397,14 @@ def _naive_gradient_step(learner, meta, fast, x, y):
         grads = torch.autograd.grad(loss, [fast[k] for k in keys], create_graph=not learner.first_order)
     return {k: fast[k] - meta['lr' + k] * g for k, g in zip(keys, grads)}
 
-def naive_lifetime(learner:Learner, meta:dict, episode:Episode)->tuple:
+def naive_lifetime(learner:Learner, meta:dict, episode:Episode,
+                   start:dict=None # initial fast weights per episode `[E, ...]` (or for the one episode) replacing the meta-learned ones
+                  )->tuple:
     "Test oracle, never a user code path: final fast weights and query loss, step by step, no hoisting, one episode at a time."
     if episode.batch_shape:
-        outs = [naive_lifetime(learner, meta, episode.select(e)) for e in range(episode.batch_shape[0])]
+        outs = [naive_lifetime(learner, {**meta, **{k: v[e] for k, v in (start or {}).items()}}, episode.select(e)) for e in range(episode.batch_shape[0])]
         return {k: torch.stack([o[0][k] for o in outs]) for k in outs[0][0]}, torch.stack([o[1] for o in outs]).mean()
-    fast = {k: meta[k] for k in learner.fast_keys}
+    fast = {k: {**meta, **(start or {})}[k] for k in learner.fast_keys}
     for t in range(episode.x.shape[0]):
         x, y = episode.x[t], episode.y[t]
         if isinstance(learner, FLP): fast = _naive_flp_step(learner, meta, fast, _naive_forward({**meta, **fast}, x, learner.net), y)

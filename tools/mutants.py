@@ -35,6 +35,7 @@ MUTANTS = [
     ('alpha_multiplier applied twice', FLP, 'step_meta', 'a * self.alpha_multiplier if', 'a * self.alpha_multiplier ** 2 if'),
     ('per-layer alpha: every layer uses the output layer\'s', FLP, 'update', "meta[f'alpha{l}'])", "meta[f'alpha{L}'])"),
     ('lifetime: steps use meta as given, not step_meta', flp_nb.lifetime, 'run_lifetime', 'records, meta = [], learner.step_meta(meta)', 'records = []'),
+    ('redraw: the drawn readout ignored', flp_nb.lifetime, '_initial_fast', 'start[k] if k in start else ', ''),
 ]
 
 def swap_everywhere(old, new):

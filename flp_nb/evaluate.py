@@ -7,8 +7,8 @@ __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'e
            'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
            'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share', 'continual_verdict', 'u_null_counts',
            'ratio_interval', 'iid_verdict', 'iid_decision_text', 'order_verdict', 'table2_decision',
-           'order_verdict_text', 'error_table', 'grid_row', 'study_table', 'results_table', 'machine_description',
-           'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'order_verdict_text', 'table2_decision_text', 'error_table', 'grid_row', 'study_table', 'results_table',
+           'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
 import dataclasses, hashlib, importlib.util, io, itertools, json, math, os, re
@@ -316,12 +316,24 @@ def table2_decision(by_order:dict # order -> `order_verdict` of FLP (2) against 
     kinds = {v['verdict'] for v in by_order.values()}
     return {'flp_lower': 'reproduced', 'flp_higher': 'reversed', 'level': 'no_ordering'}[kinds.pop()] if len(kinds) == 1 else 'mixed'
 
+_TABLE2_WORDS = {'reproduced': "Table 2's ordering is reproduced at this size: FLP (2) beats feature reuse in both orders",
+                 'reversed': 'reversed at this size: feature reuse beats FLP (2) in both orders', 'no_ordering': 'no ordering at this size in either order',
+                 'mixed': 'mixed: the orders disagree'}
+
 def order_verdict_text(v:dict, # `order_verdict`'s output
                        other:str='feature reuse' # the other learner's name
                       )->str:
     "The comparison in words with its numbers: means (SE), the difference against 2 SE, the rank test."
     return (f"FLP (2) {v['flp_mean']:.1f} % ({v['flp_se']:.1f}) against {other} {v['other_mean']:.1f} % ({v['other_se']:.1f}): "
             f"difference {v['d']:+.1f} points, 2 SE = {2 * v['se_d']:.1f}, rank test p = {v['p']:.2g}: **{_ORDER_WORDS[v['verdict']].format(other=other)}**")
+
+def table2_decision_text(by_order:dict, # order -> `order_verdict` of FLP (2) against feature reuse
+                         compared:dict=None, # '<method>-<order>' -> `order_verdict` of FLP (2) against that method
+                         labels:dict=None # method -> its name in the text
+                        )->str:
+    "Markdown: the decision in bold, then one line per order and per comparison with its numbers."
+    lines = [f'**Decision: {_TABLE2_WORDS[table2_decision(by_order)]}.**', ''] + [f'- {o}: {order_verdict_text(v)}.' for o, v in by_order.items()]
+    return '\n'.join(lines + [f"- {k.rsplit('-', 1)[1]}: {order_verdict_text(v, (labels or {}).get(k.rsplit('-', 1)[0], k.rsplit('-', 1)[0]))}." for k, v in (compared or {}).items()])
 
 # %% ../nbs/11_evaluate.ipynb #853bb0ec
 def error_table(runs:list, # rows `{'method', 'order', 'seed', 'error'}` (error in %)

@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from .core import check_choice, check_range, layer_key
 from .tasks import Episode
 from .sine import per_function_mse
-from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, lifetime_loss, query_output, run_lifetime, task_loss
+from .lifetime import (FLP, GradientLearner, Learner, check_meta, lifetime_features, lifetime_loss, query_output,
+                             run_lifetime, task_loss)
 
 # %% ../nbs/13_analysis.ipynb #916ad791
 def _batch_grads(learner, meta, fast, h, y):
@@ -28,7 +29,8 @@ def update_stats(learner:Learner, # a learner with at least one plastic layer
                  meta:dict, # its meta-parameters
                  episodes:Episode # evaluation episodes, with a leading episode dim
                 )->list:
-    "Rows `{step, layer, cosine, norm, grad_norm}`: the weight change against the negative batch-loss gradient, per step and plastic layer."
+    ("Rows `{step, layer, cosine, norm, grad_norm}`: the weight change against the negative batch-loss gradient, "
+     "per step and plastic layer.")
     check_meta(learner, meta)
     if not learner.n_plastic: raise ValueError("update_stats needs a learner with at least one plastic layer")
     with torch.no_grad(): feats = lifetime_features(learner, meta, episodes)
@@ -36,7 +38,8 @@ def update_stats(learner:Learner, # a learner with at least one plastic layer
         out = {}
         for k, g in _batch_grads(learner, meta, fast, feats.stream[..., t, :, :], y).items():
             d, ng = delta[k].flatten(-2), -g.flatten(-2)
-            out.update({f'cosine {k}': F.cosine_similarity(d, ng, dim=-1), f'norm {k}': d.norm(dim=-1), f'grad_norm {k}': ng.norm(dim=-1)})
+            out.update({f'cosine {k}': F.cosine_similarity(d, ng, dim=-1), f'norm {k}': d.norm(dim=-1),
+                        f'grad_norm {k}': ng.norm(dim=-1)})
         return out
     with torch.no_grad(): _, tr = run_lifetime(learner, meta, episodes, trace=record, features=feats)
     keys = [k for k in learner.fast_keys if k[0] == 'W']
@@ -56,8 +59,10 @@ def plot_update_stats(rows:dict, # method label -> rows from `update_stats`
     for i, (label, rs) in enumerate(rows.items()):
         for j, layer in enumerate(sorted({r['layer'] for r in rs})):
             pts = [r for r in rs if r['layer'] == layer]
-            ax.plot([r['step'] for r in pts], [r[value] for r in pts], styles[i % 4], color=f'C{j}', label=f'{label}, layer {layer}')
-    ax.set(xlabel='inner step', ylabel={'cosine': 'cosine with −gradient', 'norm': '‖ΔW‖', 'grad_norm': '‖gradient‖'}[value])
+            ax.plot([r['step'] for r in pts], [r[value] for r in pts], styles[i % 4], color=f'C{j}',
+                    label=f'{label}, layer {layer}')
+    ax.set(xlabel='inner step',
+           ylabel={'cosine': 'cosine with −gradient', 'norm': '‖ΔW‖', 'grad_norm': '‖gradient‖'}[value])
     if value != 'cosine': ax.set_yscale('log')
     else: ax.axhline(0, color='k', lw=0.5)
     ax.legend(fontsize=6, ncol=2)
@@ -70,20 +75,24 @@ def _blocks(episodes:Episode)->tuple:
     E, T = slot.shape
     changes = (slot[:, 1:] != slot[:, :-1]).any(0).nonzero().flatten() + 1
     S = changes[0].item() if len(changes) else T
-    if T % S or (slot.reshape(E, T // S, S) != slot[:, ::S, None]).any() or any(len(set(r)) != T // S for r in slot[:, ::S].tolist()):
+    if (T % S or (slot.reshape(E, T // S, S) != slot[:, ::S, None]).any()
+            or any(len(set(r)) != T // S for r in slot[:, ::S].tolist())):
         raise ValueError("interference needs a continual stream: each function in one contiguous block of equal length")
     return S, slot[:, ::S]
 
 def interference(learner:Learner, meta:dict,
                  episodes:Episode # continual episodes, with a leading episode dim
                 )->list:
-    "Rows `{block, interference}`: mean squared change of the outputs on earlier functions' query points across each new block."
+    ("Rows `{block, interference}`: mean squared change of the outputs on earlier functions' query points "
+     "across each new block.")
     check_meta(learner, meta)
     S, funcs = _blocks(episodes)
     with torch.no_grad():
         feats = lifetime_features(learner, meta, episodes)
         out = lambda fast: query_output(learner, meta, fast, feats.query)
-        fast, tr = run_lifetime(learner, meta, episodes, trace=lambda l, t, fast, d, yh, y: {'out': out(fast)} if t % S == 0 else None, features=feats)
+        fast, tr = run_lifetime(learner, meta, episodes,
+                                trace=lambda l, t, fast, d, yh, y: {'out': out(fast)} if t % S == 0 else None,
+                                features=feats)
         outs = torch.cat([tr['out'], out(fast)[None]])
     rows = []
     for b in range(1, funcs.shape[1]):
@@ -98,8 +107,10 @@ def plot_interference(rows:dict, # method label -> rows from `interference`
     "Interference per block, one line per method."
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(5, 3.5))[1]
-    for label, rs in rows.items(): ax.plot([r['block'] for r in rs], [r['interference'] for r in rs], marker='.', label=label)
-    ax.set(xlabel='function (block) presented', ylabel='mean sq. change on earlier functions', yscale='log'); ax.legend(fontsize=7)
+    for label, rs in rows.items():
+        ax.plot([r['block'] for r in rs], [r['interference'] for r in rs], marker='.', label=label)
+    ax.set(xlabel='function (block) presented', ylabel='mean sq. change on earlier functions', yscale='log')
+    ax.legend(fontsize=7)
     return ax
 
 # %% ../nbs/13_analysis.ipynb #54e374dc
@@ -108,16 +119,21 @@ def fitted_readout(learner:Learner, meta:dict, episodes:Episode,
                   )->dict:
     "Query MSE of a least-squares readout on the initial features, and of the online lifetime, averaged over episodes."
     check_meta(learner, meta)
-    if learner.loss != 'mse': raise ValueError(f"fitted_readout fits least squares for regression learners (loss 'mse'), got loss {learner.loss!r}")
+    if learner.loss != 'mse':
+        raise ValueError(f"fitted_readout fits least squares for regression learners (loss 'mse'), "
+                         f"got loss {learner.loss!r}")
     check_range('ridge', ridge, lo=0)
     L = learner.net.n_layers
     with torch.no_grad():
         x = episodes.x.flatten(-3, -2)
         H, Hq = (learner.net.forward(meta, v, 0, L - 1) for v in (x, episodes.xq))
         A, Aq = (torch.cat([v, torch.ones_like(v[..., :1])], -1).cpu().double() for v in (H, Hq))
-        D = (ridge ** 0.5 * torch.diag(torch.cat([torch.ones(H.shape[-1]), torch.zeros(1)]))).double().expand(*A.shape[:-2], -1, -1)
+        D = ((ridge ** 0.5 * torch.diag(torch.cat([torch.ones(H.shape[-1]), torch.zeros(1)]))).double()
+             .expand(*A.shape[:-2], -1, -1))
         Y = episodes.y.flatten(-3, -2).cpu().double()
-        w = torch.linalg.lstsq(torch.cat([A, D], -2), torch.cat([Y, torch.zeros(*Y.shape[:-2], D.shape[-2], Y.shape[-1]).double()], -2), driver='gelsd').solution
+        w = torch.linalg.lstsq(torch.cat([A, D], -2),
+                               torch.cat([Y, torch.zeros(*Y.shape[:-2], D.shape[-2], Y.shape[-1]).double()], -2),
+                               driver='gelsd').solution
         fitted = task_loss(Aq @ w, episodes.yq.cpu().double())
         online = lifetime_loss(learner, meta, episodes, per_episode=True)
     return {'fitted_readout': fitted.mean().item(), 'online': online.mean().item()}
@@ -129,7 +145,8 @@ def plot_fitted_readout(rows:dict, # model label -> `fitted_readout` result
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(5, 3.5))[1]
     labels = list(rows)
-    for j, (key, name) in enumerate((('fitted_readout', 'readout fitted on initial features'), ('online', 'online lifetime'))):
+    for j, (key, name) in enumerate((('fitted_readout', 'readout fitted on initial features'),
+                                     ('online', 'online lifetime'))):
         ax.bar([i + (j - 0.5) * 0.4 for i in range(len(labels))], [rows[k][key] for k in labels], 0.4, label=name)
     ax.set_xticks(range(len(labels)), labels, fontsize=7)
     ax.set(ylabel='query MSE', yscale='log'); ax.legend(fontsize=7)
@@ -143,19 +160,23 @@ def _ablate(learner, meta, name, g):
     for k in [k for k in meta if layer_key(k)[0] in ('B', 'beta')]:
         kind = layer_key(k)[0]
         if name == 'beta0' and kind == 'beta': m[k] = torch.zeros_like(meta[k])
-        if name == 'random_feedback' and kind == 'B': m[k] = (torch.randn(meta[k].shape, generator=g, dtype=torch.float64) * meta[k].pow(2).mean().sqrt().item()).to(meta[k])
+        if name == 'random_feedback' and kind == 'B':
+            m[k] = (torch.randn(meta[k].shape, generator=g, dtype=torch.float64)
+                    * meta[k].pow(2).mean().sqrt().item()).to(meta[k])
         if name == 'zero_feedback' and kind == 'B': m[k] = torch.zeros_like(meta[k])
     return (learner.replace(signal='target') if name == 'target_signal' else learner), m
 
 def feedback_ablations(learner:FLP, meta:dict, episodes:Episode,
-                       ablations:tuple=None, # which to run (see above; default: all that change something for this learner)
+                       ablations:tuple=None, # which to run (see above; default: all that alter this learner)
                        seed:int=0 # seed of the random feedback matrices
                       )->list:
     "Rows `{ablation, loss}`: the query loss of the trained model with parts of its feedback replaced."
-    if not isinstance(learner, FLP): raise ValueError(f"feedback ablations need an FLP learner, got {type(learner).__name__}")
+    if not isinstance(learner, FLP):
+        raise ValueError(f"feedback ablations need an FLP learner, got {type(learner).__name__}")
     ablations = ablations or tuple(a for a in ABLATIONS if a != 'target_signal' or learner.signal != 'target')
     for a in ablations: check_choice('ablations entry', a, ABLATIONS)
-    if 'target_signal' in ablations and learner.signal == 'target': raise ValueError("'target_signal' changes nothing: this learner already feeds back the target")
+    if 'target_signal' in ablations and learner.signal == 'target':
+        raise ValueError("'target_signal' changes nothing: this learner already feeds back the target")
     check_meta(learner, meta)
     g, rows = torch.Generator().manual_seed(seed), []
     with torch.no_grad():
@@ -174,7 +195,8 @@ def plot_ablations(rows:dict, # model label -> rows from `feedback_ablations`
     w = 0.8 / len(rows)
     for j, (label, rs) in enumerate(rows.items()):
         loss = {r['ablation']: r['loss'] for r in rs}
-        ax.bar([i + (j - (len(rows) - 1) / 2) * w for i in range(len(names))], [loss.get(a, float('nan')) for a in names], w, label=label)
+        ax.bar([i + (j - (len(rows) - 1) / 2) * w for i in range(len(names))],
+               [loss.get(a, float('nan')) for a in names], w, label=label)
     ax.set_xticks(range(len(names)), names, rotation=20, fontsize=7)
     ax.set(ylabel='query loss', yscale='log'); ax.legend(fontsize=7)
     return ax
@@ -189,13 +211,18 @@ def curve_rows(evals:dict # label -> an evaluation result with 'curve_steps' and
 def function_curves(learner:Learner, meta:dict, episodes:Episode, # regression episodes, with a leading episode dim
                     every:int=10 # steps between points
                    )->dict:
-    "Query MSE on each function's points at step 0, every `every` steps and at the end: `{'steps', 'mse' [points, F]}`, averaged over episodes."
+    ("Query MSE on each function's points at step 0, every `every` steps and at the end: "
+     "`{'steps', 'mse' [points, F]}`, averaged over episodes.")
     check_meta(learner, meta); check_range('every', every, lo=1, integer=True)
-    if learner.loss != 'mse': raise ValueError(f"function_curves scores regression learners (loss 'mse'), got loss {learner.loss!r}")
+    if learner.loss != 'mse':
+        raise ValueError(f"function_curves scores regression learners (loss 'mse'), got loss {learner.loss!r}")
     with torch.no_grad():
         feats = lifetime_features(learner, meta, episodes)
         n_functions = int(episodes.taskq.max()) + 1
-        score = lambda fast: per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq, n_functions).mean(0)
-        fast, tr = run_lifetime(learner, meta, episodes, trace=lambda l, t, fast, d, yh, y: {'mse': score(fast)} if t % every == 0 else None, features=feats)
+        score = lambda fast: per_function_mse(learner, meta, fast, feats.query, episodes.yq, episodes.taskq,
+                                              n_functions).mean(0)
+        fast, tr = run_lifetime(learner, meta, episodes,
+                                trace=lambda l, t, fast, d, yh, y: {'mse': score(fast)} if t % every == 0 else None,
+                                features=feats)
     T = episodes.x.shape[-3]
     return {'steps': list(range(0, T, every)) + [T], 'mse': torch.cat([tr['mse'], score(fast)[None]])}

@@ -13,7 +13,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from tqdm.auto import tqdm
 
-from .core import as_leaves, check_choice, check_range, console_script, get_device, params_to, seed_everything, tune_malloc
+from .core import (as_leaves, check_choice, check_range, console_script, get_device, params_to, seed_everything,
+                         tune_malloc)
 from .tasks import Episode
 from .vision import random_image_episodes
 from .lifetime import FLP, lifetime_loss, naive_lifetime
@@ -28,11 +29,13 @@ def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None, 
     check_choice('case', case, CASES)
     g = seed_everything(0)
     if case.startswith('sine'):
-        exp = sine_preset(case.split('_')[1], 'iid', 'paper', width=width or (64 if quick else 300), steps_per_function=steps_per_function or (10 if quick else 40))
+        exp = sine_preset(case.split('_')[1], 'iid', 'paper', width=width or (64 if quick else 300),
+                          steps_per_function=steps_per_function or (10 if quick else 40))
         learner, episode = exp.learner(), exp.task().sample(g, n_episodes=meta_batch)
     else:
         from flp_nb.fewshot import fewshot_preset
-        exp = fewshot_preset('flp2', 'iid', 'paper', data_dir='(synthetic)', **(dict(image_size=48, channels=32) if quick else {}))
+        exp = fewshot_preset('flp2', 'iid', 'paper', data_dir='(synthetic)',
+                             **(dict(image_size=48, channels=32) if quick else {}))
         learner, n = exp.learner(), exp.n_way * exp.k_shot
         episode = random_image_episodes(learner.net.n_in, exp.n_out, exp.n_way, n, n, g, meta_batch)
     if isinstance(learner, FLP): learner = learner.replace(alpha_init=1e-8)
@@ -40,7 +43,8 @@ def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None, 
 
 def _cut(episode:Episode, steps:int)->Episode:
     "The episode's first `steps` plastic steps (same query)."
-    return episode._replace(x=episode.x[..., :steps, :, :], y=episode.y[..., :steps, :, :], task=episode.task[..., :steps, :])
+    return episode._replace(x=episode.x[..., :steps, :, :], y=episode.y[..., :steps, :, :],
+                            task=episode.task[..., :steps, :])
 
 # %% ../nbs/15_bench.ipynb #209c7c75
 def _clear_grads(*metas):
@@ -49,10 +53,12 @@ def _clear_grads(*metas):
         for v in m.values(): v.grad = None
 
 def _step_fn(learner, meta, episode, oracle:bool, segment=None, compiled=False):
-    "A meta-training step of one run on `episode`: the engine's lifetime (or the naive oracle's), query loss and backward."
+    ("A meta-training step of one run on `episode`: the engine's lifetime (or the naive oracle's), "
+     "query loss and backward.")
     leaves = as_leaves(meta)
     def step():
-        loss = naive_lifetime(learner, leaves, episode)[1] if oracle else lifetime_loss(learner, leaves, episode, segment=segment, compiled=compiled)
+        loss = (naive_lifetime(learner, leaves, episode)[1] if oracle
+                else lifetime_loss(learner, leaves, episode, segment=segment, compiled=compiled))
         loss.backward(); _clear_grads(leaves)
     return step
 
@@ -60,7 +66,8 @@ def _population_step_fn(learner, metas:list, episode, segment=None, compiled=Fal
     "A meta-training step of a population: every run's lifetime on `episode`, batched as `meta_train` does."
     leaves = [as_leaves(m) for m in metas]
     def step():
-        population_losses(learner, leaves, [episode] * len(leaves), segment, compiled).sum().backward(); _clear_grads(*leaves)
+        population_losses(learner, leaves, [episode] * len(leaves), segment, compiled).sum().backward()
+        _clear_grads(*leaves)
     return step
 
 def _median_seconds(step, reps:int, sync)->float:
@@ -76,12 +83,14 @@ def _sync(dev):
 
 def _peak_bytes(dev)->int:
     "Peak memory so far: the CUDA allocator's peak on a GPU, this process's peak resident set on the CPU."
-    return torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return (torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda'
+            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 
 def matmul_gflops(n:int=1024, # size of the two square matrices
                   reps:int=5, # timed products (median reported)
                   device:str='cpu')->float:
-    "GFLOP/s of one `n`×`n` by `n`×`n` float32 product with this process's threads: the machine's matrix-product rate, to compare a case with."
+    ("GFLOP/s of one `n`×`n` by `n`×`n` float32 product with this process's threads: "
+     "the machine's matrix-product rate, to compare a case with.")
     dev = get_device(device)
     a, b = torch.randn(n, n, device=dev), torch.randn(n, n, device=dev)
     return 2 * n ** 3 / _median_seconds(lambda: a @ b, reps, _sync(dev)) / 1e9
@@ -92,14 +101,15 @@ def measure(case:str, # one of CASES
             reps:int=3, # timed repetitions (median reported)
             malloc:bool=True, # apply `tune_malloc` first, as `meta_train` does
             segment:int=None, # segment checkpointing of the engine's inner loop (see `run_lifetime`)
-            compiled:bool=False, # the engine's steps through `torch.compile` (compiled during the warm-up, which is not timed)
+            compiled:bool=False, # the engine's steps through `torch.compile` (compiled in the untimed warm-up)
             meta_batch:int=1, # episodes per meta-training step, run as one batched computation
             device:str='cpu', # 'cpu' or 'cuda' (GPU peak memory from the CUDA allocator)
-            steps_per_function:int=None, # sine cases: plastic steps per function (lifetime = 10 times this; default 40, quick 10)
+            steps_per_function:int=None, # sine: plastic steps per function (lifetime = 10 times; default 40, quick 10)
             width:int=None, # sine cases: hidden width (default 300, quick 64)
-            population:int=1 # also time a population of this many runs trained together (see `meta_train`), per run-episode
+            population:int=1 # also time a population of this many runs trained together (`meta_train`), per run-episode
            )->dict:
-    "Seconds per episode of a meta-training step (full episode; and the short episode, engine and oracle), FLOPs, peak memory of this process."
+    ("Seconds per episode of a meta-training step (full episode; and the short episode, engine and oracle), FLOPs, "
+     "peak memory of this process.")
     if malloc: tune_malloc()
     dev = get_device(device)
     check_range('population', population, lo=1, integer=True)
@@ -109,22 +119,30 @@ def measure(case:str, # one of CASES
     ref_before = matmul_gflops(device=dev)
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     before = torch.cuda.memory_allocated(dev) if dev.type == 'cuda' else _peak_bytes(dev)
-    out = {'case': case, 'device': str(dev), 'segment': segment, 'compiled': compiled, 'meta_batch': meta_batch, 'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None), 'channels': getattr(learner.net, 'channels', None)}
-    for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False), ('oracle_short', _cut(episode, oracle_steps), True)):
+    out = {'case': case, 'device': str(dev), 'segment': segment, 'compiled': compiled, 'meta_batch': meta_batch,
+           'steps': episode.n_steps, 'width': getattr(learner.net, 'width', None),
+           'channels': getattr(learner.net, 'channels', None)}
+    for name, ep, oracle in (('engine', episode, False), ('engine_short', _cut(episode, oracle_steps), False),
+                             ('oracle_short', _cut(episode, oracle_steps), True)):
         step = _step_fn(learner, meta, ep, oracle, None if oracle else segment, compiled and not oracle)
         out[f'{name}_s'] = _median_seconds(step, reps, sync) / meta_batch
         if name == 'engine':
             out['peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20
-            with FlopCounterMode(display=False) as fc: _step_fn(learner, meta, ep, False, segment)()  # counted on eager steps
+            with FlopCounterMode(display=False) as fc:
+                _step_fn(learner, meta, ep, False, segment)()  # counted on eager steps
             out['gflop'] = fc.get_total_flops() / 1e9 / meta_batch
             if population > 1:  # before the oracle, whose memory would hide the population's
                 if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
-                step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev) for i in range(population)], episode, segment, compiled)
-                out['population'], out['population_s'] = population, _median_seconds(step, reps, sync) / (population * meta_batch)
+                step = _population_step_fn(learner, [params_to(learner.init_meta(torch.Generator().manual_seed(i)), dev)
+                                                     for i in range(population)], episode, segment, compiled)
+                out['population'], out['population_s'] = (
+                    population, _median_seconds(step, reps, sync) / (population * meta_batch))
                 out['population_speedup'] = out['engine_s'] / out['population_s']
-                out['population_peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20 / population  # per run; on the CPU the process's high-water mark, so an upper bound
+                # per run; on the CPU the process's high-water mark, so an upper bound
+                out['population_peak_mb'] = (_peak_bytes(dev) - before) / 2 ** 20 / population
     out['gflops'] = out['gflop'] / out['engine_s']
-    out['ref_gflops'] = (ref_before + matmul_gflops(device=dev)) / 2  # before and after the case, in the same process: a shared machine's speed drifts
+    # before and after the case, in the same process: a shared machine's speed drifts
+    out['ref_gflops'] = (ref_before + matmul_gflops(device=dev)) / 2
     out['floor_s'] = out['gflop'] / out['ref_gflops']  # the episode's work at the rate of a large product
     out['x_floor'] = out['engine_s'] / out['floor_s']
     if population > 1: out['population_x_floor'] = out['population_s'] / out['floor_s']
@@ -134,34 +152,43 @@ def measure(case:str, # one of CASES
 # %% ../nbs/15_bench.ipynb #af430e1a
 def bench_table(results:list)->str:
     "Markdown table of `measure` results."
-    lines = ['| case | device | options | meta-batch | steps | width | s / episode | GFLOP / episode | GFLOP/s | × floor | peak MB | oracle ÷ engine (short episode) '
-             '| population: s / run-episode (× one run; × floor; peak MB per run, at most) |', '|' + ' --- |' * 13]
+    lines = ['| case | device | options | meta-batch | steps | width | s / episode | GFLOP / episode | GFLOP/s '
+             '| × floor | peak MB | oracle ÷ engine (short episode) '
+             '| population: s / run-episode (× one run; × floor; peak MB per run, at most) |',
+             '|' + ' --- |' * 13]
     for r in results:
-        opts = ', '.join([f"segment {r['segment']}"] * (r['segment'] is not None) + ['compiled'] * bool(r.get('compiled'))) or '—'
-        pop = f"{r['population']}: {r['population_s']:.3g} ({r['population_speedup']:.2g}×; {r['population_x_floor']:.2g}; {r['population_peak_mb']:.0f})" if r.get('population', 1) > 1 else '—'
-        lines.append(f"| {r['case']} | {r['device']} | {opts} | {r['meta_batch']} | {r['steps']} | {r['width'] or '—'} | {r['engine_s']:.3g} | {r['gflop']:.3g} "
-                     f"| {r['gflops']:.3g} | {r['x_floor']:.2g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} | {pop} |")
+        opts = ', '.join([f"segment {r['segment']}"] * (r['segment'] is not None)
+                         + ['compiled'] * bool(r.get('compiled'))) or '—'
+        pop = (f"{r['population']}: {r['population_s']:.3g} ({r['population_speedup']:.2g}×; "
+               f"{r['population_x_floor']:.2g}; {r['population_peak_mb']:.0f})"
+               if r.get('population', 1) > 1 else '—')
+        lines.append(f"| {r['case']} | {r['device']} | {opts} | {r['meta_batch']} | {r['steps']} "
+                     f"| {r['width'] or '—'} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} "
+                     f"| {r['x_floor']:.2g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} | {pop} |")
     return '\n'.join(lines)
 
-def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True, segment:int=None, compiled:bool=False,
-              meta_batch:int=1, device:str='cpu', steps_per_function:int=None, width:int=None, population:int=1)->list:
+def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True,
+              segment:int=None, compiled:bool=False, meta_batch:int=1, device:str='cpu', steps_per_function:int=None,
+              width:int=None, population:int=1)->list:
     "Measure each case in its own process; write `bench.json` and `bench.md` into `out`; return the results."
     for c in cases: check_choice('cases entry', c, CASES)
-    for k, v in dict(reps=reps, population=population, meta_batch=meta_batch, oracle_steps=oracle_steps, width=width, steps_per_function=steps_per_function,
-                     segment=segment).items():
+    for k, v in dict(reps=reps, population=population, meta_batch=meta_batch, oracle_steps=oracle_steps, width=width,
+                     steps_per_function=steps_per_function, segment=segment).items():
         if v is not None: check_range(k, v, lo=1, integer=True)
     get_device(device)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    kw = dict(quick=quick, oracle_steps=oracle_steps, reps=reps, malloc=malloc, segment=segment, compiled=compiled, meta_batch=meta_batch, device=device,
-              steps_per_function=steps_per_function, width=width, population=population)
+    kw = dict(quick=quick, oracle_steps=oracle_steps, reps=reps, malloc=malloc, segment=segment, compiled=compiled,
+              meta_batch=meta_batch, device=device, steps_per_function=steps_per_function, width=width,
+              population=population)
     results = []
     for c in tqdm(cases, desc='flp_bench', unit='case'):
         code = f"import json; from flp_nb.bench import measure; print(json.dumps(measure({c!r}, **{kw!r})))"
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
         if p.returncode: raise RuntimeError(f"benchmark case {c} failed:\n{p.stderr[-2000:]}")
         results.append(json.loads(p.stdout.strip().splitlines()[-1]))
-    machine = {'python': platform.python_version(), 'torch': torch.__version__, 'cpu': platform.processor() or platform.machine(),
-               'threads': torch.get_num_threads(), 'quick': quick, 'malloc_tuned': malloc, 'oracle_steps': oracle_steps, 'reps': reps}
+    machine = {'python': platform.python_version(), 'torch': torch.__version__,
+               'cpu': platform.processor() or platform.machine(), 'threads': torch.get_num_threads(), 'quick': quick,
+               'malloc_tuned': malloc, 'oracle_steps': oracle_steps, 'reps': reps}
     (out / 'bench.json').write_text(json.dumps({'machine': machine, 'results': results}, indent=1) + '\n')
     (out / 'bench.md').write_text(bench_table(results) + '\n')
     return results
@@ -181,8 +208,9 @@ def bench_main(out:str='bench', # folder for bench.json and bench.md
                width:int=None, # sine cases: hidden width (default 300, quick 64)
                population:int=1): # also time this many runs trained together as one population, beside one run
     "Benchmark meta-training steps against the naive oracle and print the table."
-    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment, compiled, meta_batch, device, steps_per_function,
-                             width, population)
+    try: results = run_bench(out, quick, tuple(cases.split(',')), oracle_steps, reps, not default_malloc, segment,
+                             compiled, meta_batch, device, steps_per_function, width, population)
     except (ValueError, RuntimeError, OSError) as e: raise SystemExit(f"flp_bench: {e}")
-    except KeyboardInterrupt: raise SystemExit("flp_bench: interrupted; the cases measured so far are lost, rerun to measure again") from None
+    except KeyboardInterrupt:
+        raise SystemExit("flp_bench: interrupted; the cases measured so far are lost, rerun to measure again") from None
     print(bench_table(results))

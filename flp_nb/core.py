@@ -23,11 +23,13 @@ def check_range(name:str, # argument name, used in the message
                 integer:bool=False): # require an integer
     "Return `value` if it is a number in `[lo, hi]` (an integer if `integer`), else raise `ValueError` naming `name`."
     kind = 'an integer' if integer else 'a number'
-    bad_type = isinstance(value, bool) or not isinstance(value, (int, np.integer) if integer else (int, float, np.integer, np.floating))
+    bad_type = isinstance(value, bool) or not isinstance(
+        value, (int, np.integer) if integer else (int, float, np.integer, np.floating))
     if bad_type or (not integer and not math.isfinite(value)):
         raise ValueError(f"{name} must be {kind}, got {value!r}")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        bounds = f"between {lo} and {hi}" if lo is not None and hi is not None else f">= {lo}" if lo is not None else f"<= {hi}"
+        bounds = (f"between {lo} and {hi}" if lo is not None and hi is not None
+                  else f">= {lo}" if lo is not None else f"<= {hi}")
         raise ValueError(f"{name} must be {kind} {bounds}, got {value!r}")
     return value
 
@@ -50,12 +52,16 @@ def as_list(name:str, # parameter name, used in the message
     given = value
     if isinstance(value, str): value = [v.strip() for v in value.split(',') if v.strip()]
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"{name} must be a list or a comma-separated string of {kind.__name__} values, such as [0, 1] or '0,1'; got {value!r}")
+        raise ValueError(f"{name} must be a list or a comma-separated string of {kind.__name__} values, "
+                         f"such as [0, 1] or '0,1'; got {value!r}")
     try:
-        if kind is int and any(isinstance(v, (float, bool)) for v in value): raise ValueError('not integers')  # int(1.5) would be 1
+        # int(1.5) would be 1
+        if kind is int and any(isinstance(v, (float, bool)) for v in value): raise ValueError('not integers')
         out = [kind(v) for v in value]
-    except (TypeError, ValueError): raise ValueError(f"{name} entries must be {kind.__name__} values; got {value!r}") from None
-    if not out and not empty: raise ValueError(f"{name} must hold at least one value (None for the default); got {given!r}")
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} entries must be {kind.__name__} values; got {value!r}") from None
+    if not out and not empty:
+        raise ValueError(f"{name} must hold at least one value (None for the default); got {given!r}")
     if len(set(out)) < len(out): raise ValueError(f"{name} must not repeat a value; got {out!r}")
     return out
 
@@ -65,7 +71,8 @@ def check_parameters(names:dict, # the notebook's `globals()` after its paramete
                      declared:tuple): # the names its parameters cell declares
     "Raise `ValueError` naming any parameter set from outside (papermill's `-p`) that the notebook does not declare."
     unknown = sorted(k for k in set(names) - set(before) - set(declared) if not k.startswith('_'))
-    if unknown: raise ValueError(f"unknown parameter(s) {', '.join(map(repr, unknown))}; this notebook takes {', '.join(declared)}")
+    if unknown: raise ValueError(f"unknown parameter(s) {', '.join(map(repr, unknown))}; "
+                                 f"this notebook takes {', '.join(declared)}")
 
 # %% ../nbs/00_core.ipynb #9474c4e9
 def check_shape(name:str, # argument name, used in the message
@@ -91,15 +98,19 @@ def seed_everything(seed:int # non-negative integer seed
     return torch.Generator().manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #d61edf84
-def tune_malloc(keep_mb:int=1024 # freed memory glibc may keep for reuse, in MB (1 to 2047: glibc takes a C int of bytes)
+def tune_malloc(keep_mb:int=1024 # freed memory glibc may keep for reuse in MB (1 to 2047: glibc takes a C int of bytes)
                )->bool:
     "On Linux with glibc, keep freed memory for reuse instead of returning it to the system; True if applied."
-    check_range('keep_mb', keep_mb, lo=1, hi=2047, integer=True)  # 4096 MB in bytes would wrap to 0 in a C int and hand every block back
+    # 4096 MB in bytes would wrap to 0 in a C int and hand every block back
+    check_range('keep_mb', keep_mb, lo=1, hi=2047, integer=True)
     if not sys.platform.startswith('linux'): return False
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False
     M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
-    return all([libc.mallopt(k, v) == 1 for k, v in ((M_MMAP_THRESHOLD, keep_mb << 20), (M_TRIM_THRESHOLD, keep_mb << 20), (M_TOP_PAD, 64 << 20))])  # a list: one refusal does not skip the other settings
+    # a list: one refusal does not skip the other settings
+    return all([libc.mallopt(k, v) == 1
+                for k, v in ((M_MMAP_THRESHOLD, keep_mb << 20), (M_TRIM_THRESHOLD, keep_mb << 20),
+                             (M_TOP_PAD, 64 << 20))])
 
 # %% ../nbs/00_core.ipynb #7d7431fa
 def get_device(device='auto' # 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a `torch.device`
@@ -108,7 +119,8 @@ def get_device(device='auto' # 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or a `torc
     if isinstance(device, torch.device): return device
     if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: d = torch.device(device)
-    except (RuntimeError, TypeError): raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'; got {device!r}") from None
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'; got {device!r}") from None
     if d.type == 'cuda' and not torch.cuda.is_available():
         raise ValueError(f"device {device!r} was requested but CUDA is not available here; use 'cpu' or 'auto'")
     return d
@@ -184,16 +196,19 @@ def _hint_name(h)->str:
     return 'None' if h is type(None) else h.__name__ if isinstance(h, type) else str(h)
 
 def _check_type(cls, name, hint, value):
-    "Raise `ValueError` unless `value` fits `hint` where it is a simple type, a config class, a tuple of those, or a union of them (`str | None`); other hints are checked by `validate`."
+    ("Raise `ValueError` unless `value` fits `hint` where it is a simple type, a config class, a tuple of those, "
+     "or a union of them (`str | None`); other hints are checked by `validate`.")
     options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
     if not all(_checkable(h) for h in options) or any(_fits(h, value) for h in options): return
-    raise ValueError(f"{cls.__name__}.{name} must be of type {' or '.join(_hint_name(h) for h in options)}, got {value!r}")
+    raise ValueError(f"{cls.__name__}.{name} must be of type {' or '.join(_hint_name(h) for h in options)}, "
+                     f"got {value!r}")
 
 @dataclasses.dataclass(frozen=True)
 class Config:
     "Base of all `flp_nb` configs: a frozen dataclass, type-checked and validated on construction, JSON round-trip."
     def __post_init__(self):
-        for f in dataclasses.fields(self): _check_type(type(self), f.name, typing.get_type_hints(type(self))[f.name], getattr(self, f.name))
+        for f in dataclasses.fields(self):
+            _check_type(type(self), f.name, typing.get_type_hints(type(self))[f.name], getattr(self, f.name))
         self.validate()
 
     def validate(self):
@@ -201,13 +216,16 @@ class Config:
 
     def to_dict(self)->dict:
         "The config as plain JSON-ready data."
-        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config) else [_plain(x) for x in v] if isinstance(v, tuple) else _plain(v))
+        return {f.name: (v.to_dict() if isinstance(v := getattr(self, f.name), Config)
+                         else [_plain(x) for x in v] if isinstance(v, tuple) else _plain(v))
                 for f in dataclasses.fields(self)}
 
     @classmethod
     def from_dict(cls, d:dict):
         "Build the config from `to_dict` output; unknown keys are an error."
-        if not isinstance(d, dict): raise ValueError(f"a {cls.__name__} config is a JSON object of its fields, got {type(d).__name__} {d!r:.60}")
+        if not isinstance(d, dict):
+            raise ValueError(f"a {cls.__name__} config is a JSON object of its fields, "
+                             f"got {type(d).__name__} {d!r:.60}")
         cls._check_fields(d)
         hints = typing.get_type_hints(cls)
         return cls(**{k: _decode(hints[k], v) for k, v in d.items()})
@@ -221,7 +239,8 @@ class Config:
     @classmethod
     def from_json(cls, s):
         "Build the config from JSON text or from a path to a JSON file."
-        if isinstance(s, Path) or (isinstance(s, str) and s.lstrip()[:1] not in ('{', '[') and s.strip() != 'null'): s = Path(s).read_text()
+        if isinstance(s, Path) or (isinstance(s, str) and s.lstrip()[:1] not in ('{', '[') and s.strip() != 'null'):
+            s = Path(s).read_text()
         return cls.from_dict(json.loads(s))
 
     @classmethod
@@ -238,7 +257,8 @@ class Config:
 
 # %% ../nbs/00_core.ipynb #59552326
 def _underscored(arg:str)->str:
-    "A command-line option with dashes in its name spelled with underscores (`--run-dir=x` -> `--run_dir=x`); other arguments unchanged."
+    ("A command-line option with dashes in its name spelled with underscores (`--run-dir=x` -> `--run_dir=x`); "
+     "other arguments unchanged.")
     if not arg.startswith('--'): return arg
     name, eq, value = arg[2:].partition('=')
     return '--' + name.replace('-', '_') + eq + value

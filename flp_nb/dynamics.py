@@ -21,9 +21,13 @@ from .evaluate import experiment_from_json
 def uniform_alpha(learner:FLP, meta:dict, alpha:float)->dict:
     "`meta` with every plastic synapse's plasticity set to `alpha` (as `log_alpha` for `alpha_param='log'`)."
     kind = 'log_alpha' if learner.alpha_param == 'log' else 'alpha'
-    if kind == 'log_alpha' and alpha <= 0: raise ValueError(f"a learner with alpha_param='log' needs alpha > 0, got {alpha!r}")
-    if learner.alpha_multiplier == 0 and learner.n_plastic > 1: raise ValueError("alpha_multiplier=0 keeps the hidden plastic layers at alpha 0: no uniform alpha can be set")
-    def value(l):  # what to store so that the step's alpha (`step_meta`, which multiplies the hidden layers' by `alpha_multiplier`) is `alpha`
+    if kind == 'log_alpha' and alpha <= 0:
+        raise ValueError(f"a learner with alpha_param='log' needs alpha > 0, got {alpha!r}")
+    if learner.alpha_multiplier == 0 and learner.n_plastic > 1:
+        raise ValueError("alpha_multiplier=0 keeps the hidden plastic layers at alpha 0: no uniform alpha can be set")
+    # what to store so that the step's alpha (`step_meta`, which multiplies the hidden layers' by
+    # `alpha_multiplier`) is `alpha`
+    def value(l):
         a = alpha / (learner.alpha_multiplier if l < learner.net.n_layers else 1.0)
         return math.log(a) if kind == 'log_alpha' else a
     return {k: torch.full_like(v, value(layer_key(k)[1])) if layer_key(k)[0] == kind else v for k, v in meta.items()}
@@ -34,7 +38,8 @@ def alpha_threshold(learner:FLP, # an FLP learner
                     alphas, # increasing grid of uniform plasticities to try
                     limit:float=100.0 # a query loss above this counts as diverged
                    )->tuple:
-    "The smallest `alpha` in `alphas` whose mean query loss is non-finite or above `limit` (None if none is), and every loss tried."
+    ("The smallest `alpha` in `alphas` whose mean query loss is non-finite or above `limit` (None if none is), "
+     "and every loss tried.")
     alphas = [check_range('alphas entries', a, lo=0) for a in alphas]
     if any(b <= a for a, b in zip(alphas, alphas[1:])): raise ValueError(f"alphas must increase, got {alphas}")
     losses = {}
@@ -51,7 +56,8 @@ def alpha_stats(learner:FLP, meta:dict)->dict:
     out = {}
     for l in learner.plastic_layers:
         a = used[f'alpha{l}'].detach().double()
-        out[l] = {'mean': a.mean().item(), 'abs_mean': a.abs().mean().item(), 'abs_max': a.abs().max().item(), 'negative': (a < 0).double().mean().item()}
+        out[l] = {'mean': a.mean().item(), 'abs_mean': a.abs().mean().item(), 'abs_max': a.abs().max().item(),
+                  'negative': (a < 0).double().mean().item()}
     return out
 
 # %% ../nbs/16_dynamics.ipynb #a6e9182d
@@ -63,24 +69,29 @@ def plasticity_ablation(learner:FLP, # an FLP learner
     lin, used = learner.replace(alpha_param='linear', alpha_multiplier=1.0), learner.step_meta(meta)
     keep = lambda ls: {**used, **{f'alpha{l}': used[f'alpha{l}'] * (l in ls) for l in learner.plastic_layers}}
     layers = list(learner.plastic_layers)
-    cases = {'all': layers, 'none': [], **{f'only{l}': [l] for l in layers}, **{f'without{l}': [m for m in layers if m != l] for l in layers}}
+    cases = {'all': layers, 'none': [], **{f'only{l}': [l] for l in layers},
+             **{f'without{l}': [m for m in layers if m != l] for l in layers}}
     with torch.no_grad(): return {name: lifetime_loss(lin, keep(ls), episode).item() for name, ls in cases.items()}
 
 # %% ../nbs/16_dynamics.ipynb #cf3d554a
 def meta_trajectory(run_dir, # a run folder meta-trained with `snapshot_every`
-                    episode:Episode=None # evaluation episodes for `plasticity_ablation` at each snapshot (None: skip it)
+                    episode:Episode=None # evaluation episodes for `plasticity_ablation` at each snapshot (None: skip)
                    )->list:
-    "One row per snapshot of an FLP run: meta-loss since the previous snapshot, plasticity, feedback strength, feedback weights and biases."
+    ("One row per snapshot of an FLP run: meta-loss since the previous snapshot, plasticity, feedback strength, "
+     "feedback weights and biases.")
     run_dir = Path(run_dir)
     learner = experiment_from_json(run_dir / 'config.json').learner()
-    if not isinstance(learner, FLP): raise ValueError(f"meta_trajectory needs an FLP run; {str(run_dir)!r} holds a {type(learner).__name__}")
+    if not isinstance(learner, FLP):
+        raise ValueError(f"meta_trajectory needs an FLP run; {str(run_dir)!r} holds a {type(learner).__name__}")
     snaps = read_snapshots(run_dir)
     if not snaps: raise ValueError(f"{str(run_dir)!r} has no snapshots/; meta-train it with snapshot_every > 0")
     losses, rows, prev = {r['episode']: r['meta_loss'] for r in read_metrics(run_dir)}, [], 0
     for e, meta in snaps.items():
         window = [losses[i] for i in range(prev, e) if i in losses and math.isfinite(losses[i])]
-        row = {'episode': e, 'meta_loss': sum(window) / len(window) if window else None, 'alpha': alpha_stats(learner, meta)}
-        for name, kind, f in (('beta', 'beta', torch.Tensor.item), ('B_norm', 'B', torch.linalg.norm), ('d_mean', 'd', torch.mean)):
+        row = {'episode': e, 'meta_loss': sum(window) / len(window) if window else None,
+               'alpha': alpha_stats(learner, meta)}
+        for name, kind, f in (('beta', 'beta', torch.Tensor.item), ('B_norm', 'B', torch.linalg.norm),
+                              ('d_mean', 'd', torch.mean)):
             row[name] = {l: float(f(meta[f'{kind}{l}'])) for l in learner.plastic_layers if f'{kind}{l}' in meta}
         if episode is not None: row['ablation'] = plasticity_ablation(learner, meta, episode)
         rows.append(row); prev = e

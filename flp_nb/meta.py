@@ -18,17 +18,20 @@ from .core import as_leaves, check_range, get_device, seed_everything, tune_mall
 from .tasks import Episode
 from .lifetime import lifetime_loss, meta_shapes, param_groups, population_loss
 from .outer import Experiment
-from .runs import (atomic_write, checkpoint_paths, clean_fingerprint, file_fingerprint, folder_locks, latest_checkpoint, prepare_run_dir, read_metrics,
-                         save_snapshot, source_changed, usable_checkpoint, write_error)
+from .runs import (atomic_write, checkpoint_paths, clean_fingerprint, file_fingerprint, folder_locks,
+                         latest_checkpoint, prepare_run_dir, read_metrics, save_snapshot, source_changed,
+                         usable_checkpoint, write_error)
 
 # %% ../nbs/09_meta.ipynb #060dfb2d
 def _rng_states(g:torch.Generator)->dict:
-    states = {'data': g.get_state(), 'torch': torch.get_rng_state(), 'numpy': np.random.get_state(), 'python': random.getstate()}
+    states = {'data': g.get_state(), 'torch': torch.get_rng_state(), 'numpy': np.random.get_state(),
+              'python': random.getstate()}
     if torch.cuda.is_available(): states['cuda'] = torch.cuda.get_rng_state_all()
     return states
 
 def _set_rng_states(g:torch.Generator, s:dict):
-    g.set_state(s['data']); torch.set_rng_state(s['torch']); np.random.set_state(s['numpy']); random.setstate(s['python'])
+    g.set_state(s['data']); torch.set_rng_state(s['torch'])
+    np.random.set_state(s['numpy']); random.setstate(s['python'])
     if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
 # %% ../nbs/09_meta.ipynb #477e64d5
@@ -56,21 +59,26 @@ def _optimizers(groups, lrs):
     return {g: torch.optim.Adam(list(groups[g].values()), lr=lr) for g, lr in lrs.items()}
 
 def _start_meta(exp, learner)->tuple:
-    "The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes), and the fingerprint of the checkpoint they come from; `({}, None)` without it."
+    ("The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes), "
+     "and the fingerprint of the checkpoint they come from; `({}, None)` without it.")
     if not exp.init_from: return {}, None
     ck, path, problems = latest_checkpoint(exp.init_from)
     shapes = meta_shapes(learner)
     start = {k: v for k, v in ck['meta'].items() if k in shapes}
     for k, v in start.items():
-        if tuple(v.shape) != shapes[k]: raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, this run needs {list(shapes[k])}")
+        if tuple(v.shape) != shapes[k]:
+            raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, "
+                             f"this run needs {list(shapes[k])}")
     return start, clean_fingerprint(path, problems)
 
 # %% ../nbs/09_meta.ipynb #122c8982
 class _Run:
-    "One run inside `meta_train`: config, folder, meta-parameters, optimizers, data generator, counters and metrics log."
+    ("One run inside `meta_train`: config, folder, meta-parameters, optimizers, data generator, counters "
+     "and metrics log.")
     def __init__(self, exp, run_dir, rank=0):
         self.exp, self.dir, self.rank, self.error = exp, Path(run_dir), rank, None
-        self.task, self.learner = exp.task(), exp.learner()  # data and init_from load first: if missing, no run folder is left behind
+        # data and init_from load first: if missing, no run folder is left behind
+        self.task, self.learner = exp.task(), exp.learner()
         self.start_meta, self.source = _start_meta(exp, self.learner)
 
     def start(self, resume:bool, dev, dtype):
@@ -85,31 +93,43 @@ class _Run:
             for p in params.values(): p.requires_grad_(name in self.lrs)
         self.data_start, self.opts = self.g.get_state(), _optimizers(self.groups, self.lrs)
         multistep = exp.schedule == 'multistep'
-        self.sched = torch.optim.lr_scheduler.MultiStepLR(self.opts['init'], list(exp.milestones), exp.gamma) if multistep else None
+        self.sched = (torch.optim.lr_scheduler.MultiStepLR(self.opts['init'], list(exp.milestones), exp.gamma)
+                      if multistep else None)
         self.episode, self.skipped, self.seconds, self.last_ck, self.dev = 0, 0, 0.0, None, dev
         if resume and (ck := self._resume_state()): self._load(ck)
         rows = [r for r in read_metrics(self.dir) if r['episode'] < self.episode]
-        self.failed = collections.deque((b['skipped'] > a['skipped'] for a, b in zip([{'skipped': 0}] + rows, rows)), maxlen=100)  # recent episodes: skipped?
-        if self.rank == 0: atomic_write(self.dir / 'metrics.jsonl', lambda p: p.write_text(''.join(json.dumps(r) + '\n' for r in rows)))
+        # recent episodes: skipped?
+        self.failed = collections.deque((b['skipped'] > a['skipped'] for a, b in zip([{'skipped': 0}] + rows, rows)),
+                                        maxlen=100)
+        if self.rank == 0: atomic_write(self.dir / 'metrics.jsonl',
+                                        lambda p: p.write_text(''.join(json.dumps(r) + '\n' for r in rows)))
         if exp.snapshot_every and self.episode == 0 and self.rank == 0: save_snapshot(self.dir, 0, self.meta)
         self.good = self._good_state()
         self.log = open(self.dir / 'metrics.jsonl' if self.rank == 0 else os.devnull, 'a')
 
     def _resume_state(self)->dict|None:
-        "The newest usable checkpoint (an older one, with a warning, when the newest is damaged or from another run); None if the run never wrote one."
+        ("The newest usable checkpoint (an older one, with a warning, when the newest is damaged or from another run); "
+         "None if the run never wrote one.")
         ck, path, problems = usable_checkpoint(self.dir)
         if ck is not None:
             if source_changed(self.exp, ck, self.source):
-                raise ValueError(f"cannot resume {str(self.dir)!r}: its init_from {self.exp.init_from!r} holds another checkpoint than when the run started; delete the folder to train it again from the new one")
+                raise ValueError(f"cannot resume {str(self.dir)!r}: its init_from {self.exp.init_from!r} "
+                                 "holds another checkpoint than when the run started; "
+                                 "delete the folder to train it again from the new one")
             if problems:
                 redo = len(read_metrics(self.dir)) - ck['episode']
-                warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}" + (f": the {redo} episodes logged after it are trained again" if redo > 0 else ''))
+                warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}"
+                              + (f": the {redo} episodes logged after it are trained again" if redo > 0 else ''))
             for what, now in (('threads', torch.get_num_threads()), ('device', str(self.dev))):
-                if ck.get(what, now) != now: warnings.warn(f"{str(self.dir)!r} was trained with {what} {ck[what]} and resumes with {now}: the resumed run will not match an uninterrupted one bit for bit")
+                if ck.get(what, now) != now:
+                    warnings.warn(f"{str(self.dir)!r} was trained with {what} {ck[what]} and resumes with {now}: "
+                                  "the resumed run will not match an uninterrupted one bit for bit")
             return ck
-        if problems: raise ValueError(f"cannot resume {str(self.dir)!r}: no usable checkpoint ({'; '.join(problems)})")
+        if problems:
+            raise ValueError(f"cannot resume {str(self.dir)!r}: no usable checkpoint ({'; '.join(problems)})")
         if len(logged := read_metrics(self.dir)) >= self.exp.checkpoint_every:
-            raise ValueError(f"cannot resume {str(self.dir)!r}: metrics.jsonl logs {len(logged)} episodes but no checkpoint is left (deleted?); "
+            raise ValueError(f"cannot resume {str(self.dir)!r}: metrics.jsonl logs {len(logged)} episodes "
+                             "but no checkpoint is left (deleted?); "
                              "to start the run over, delete the folder or train into another")
         return None
 
@@ -124,16 +144,21 @@ class _Run:
         self.last_ck = self.episode
 
     def _good_state(self):
-        "A copy of the meta-parameters and optimizer states that `nonfinite='backoff'` restores (None for the other policies)."
+        ("A copy of the meta-parameters and optimizer states that `nonfinite='backoff'` restores "
+         "(None for the other policies).")
         if self.exp.nonfinite != 'backoff': return None
-        return copy.deepcopy({'meta': {k: v.detach() for k, v in self.meta.items()}, 'optimizers': {n: o.state_dict() for n, o in self.opts.items()}})
+        return copy.deepcopy({'meta': {k: v.detach() for k, v in self.meta.items()},
+                              'optimizers': {n: o.state_dict() for n, o in self.opts.items()}})
 
 # %% ../nbs/09_meta.ipynb #dd6c9ef3
 @patch
 def begin(self:_Run, e:int):
-    "Start episode `e` (the chunked schedule's fresh optimizers and replayed data); return the run's meta-batch and the initial weights its learner draws for it (`Learner.draw_start`)."
+    ("Start episode `e` (the chunked schedule's fresh optimizers and replayed data); return the run's meta-batch "
+     "and the initial weights its learner draws for it (`Learner.draw_start`).")
     if self.exp.schedule == 'chunked' and e % self.exp.chunk == 0:
-        self.opts = _optimizers(self.groups, {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}); self.g.set_state(self.data_start)  # fresh optimizers at the current rates: a backed-off rate stays halved
+        # fresh optimizers at the current rates: a backed-off rate stays halved
+        self.opts = _optimizers(self.groups, {n: o.param_groups[0]['lr'] for n, o in self.opts.items()})
+        self.g.set_state(self.data_start)
     for o in self.opts.values(): o.zero_grad()
     batch = self.task.sample(self.g, n_episodes=self.exp.meta_batch)
     return batch, self.learner.draw_start(self.g, batch.batch_shape)
@@ -144,43 +169,55 @@ def finish(self:_Run, e:int, loss, seconds:float):
     exp = self.exp
     bad = _nonfinite_group(loss, {n: self.groups[n] for n in self.lrs})
     if bad and exp.nonfinite == 'stop':
-        self.error = (f"non-finite {bad if bad == 'meta-loss' else bad + ' meta-gradient'} at episode {e} of {str(self.dir)!r}; "
-                      f"the last good checkpoint (episode {self.last_ck}) is kept. Lower that group's learning rate, set clip, or use nonfinite='backoff' or 'skip'.")
+        self.error = (f"non-finite {bad if bad == 'meta-loss' else bad + ' meta-gradient'} at episode {e} "
+                      f"of {str(self.dir)!r}; the last good checkpoint (episode {self.last_ck}) is kept. "
+                      "Lower that group's learning rate, set clip, or use nonfinite='backoff' or 'skip'.")
         return
     self.failed.append(bool(bad))
     if bad:
         self.skipped += 1
-        if exp.nonfinite == 'backoff': self.back_off('plasticity' if 'plasticity' in self.lrs else bad if bad in self.lrs else next(iter(self.lrs)))
+        if exp.nonfinite == 'backoff':
+            self.back_off('plasticity' if 'plasticity' in self.lrs
+                          else bad if bad in self.lrs else next(iter(self.lrs)))
     else:
         if exp.clip is not None:
             for p in self.meta.values():
                 if p.grad is not None: p.grad.clamp_(-exp.clip, exp.clip)
         for o in self.opts.values(): o.step()
     if self.sched is not None:
-        with warnings.catch_warnings():  # a skipped first episode steps the schedule before any optimizer step, which is intended here
-            warnings.filterwarnings('ignore', message='Detected call of `lr_scheduler.step\\(\\)` before `optimizer.step\\(\\)`')
+        # a skipped first episode steps the schedule before any optimizer step, which is intended here
+        with warnings.catch_warnings():
+            warnings.filterwarnings('ignore', message='Detected call of `lr_scheduler.step\\(\\)` '
+                                                      'before `optimizer.step\\(\\)`')
             self.sched.step()  # every episode, skipped or not: milestones count episodes
     self.seconds += seconds; self.episode = e + 1
-    row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in self.opts.items()}, 'seconds': round(self.seconds, 3), 'skipped': self.skipped}
+    row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in self.opts.items()},
+           'seconds': round(self.seconds, 3), 'skipped': self.skipped}
     if bad: row['nonfinite'] = bad
     try: self.log.write(json.dumps(row) + '\n'); self.log.flush()
     except OSError as e: raise write_error(self.dir / 'metrics.jsonl', e) from e
     n_failed, window = sum(self.failed), len(self.failed)
     if bad and window >= min(self.failed.maxlen, exp.episodes) and n_failed > exp.max_skipped * window:
-        self.error = (f"non-finite meta-losses or meta-gradients in {n_failed} of the last {window} episodes of {str(self.dir)!r} (the latest, episode {e}: {bad}); "
-                      f"the run is not learning. The last checkpoint (episode {self.last_ck}) is kept. Lower that group's learning rate, set clip, or raise max_skipped.")
+        self.error = (f"non-finite meta-losses or meta-gradients in {n_failed} of the last {window} episodes "
+                      f"of {str(self.dir)!r} (the latest, episode {e}: {bad}); "
+                      f"the run is not learning. The last checkpoint (episode {self.last_ck}) is kept. "
+                      "Lower that group's learning rate, set clip, or raise max_skipped.")
         return
     if self.episode % exp.checkpoint_every == 0 or self.episode == exp.episodes: self.checkpoint()
-    if exp.snapshot_every and self.episode % exp.snapshot_every == 0 and self.rank == 0: save_snapshot(self.dir, self.episode, self.meta)
+    if exp.snapshot_every and self.episode % exp.snapshot_every == 0 and self.rank == 0:
+        save_snapshot(self.dir, self.episode, self.meta)
 
 @patch
 def checkpoint(self:_Run):
     "Write the run's complete state (rank 0) and keep it as the state `nonfinite='backoff'` restores."
-    state = {'episode': self.episode, 'meta': {k: v.detach() for k, v in self.meta.items()}, 'optimizers': {n: o.state_dict() for n, o in self.opts.items()},
-             'scheduler': self.sched.state_dict() if self.sched else None, 'rng': _rng_states(self.g), 'data_start': self.data_start,
-             'skipped': self.skipped, 'seconds': self.seconds, 'config_file': file_fingerprint(self.dir / 'config.json'), 'threads': torch.get_num_threads(), 'device': str(self.dev),
-             'init_from_checkpoint': self.source}
-    if self.rank == 0: atomic_write(self.dir / 'checkpoint.pt', lambda p: torch.save(state, p), older=checkpoint_paths(self.dir)[1:])
+    state = {'episode': self.episode, 'meta': {k: v.detach() for k, v in self.meta.items()},
+             'optimizers': {n: o.state_dict() for n, o in self.opts.items()},
+             'scheduler': self.sched.state_dict() if self.sched else None, 'rng': _rng_states(self.g),
+             'data_start': self.data_start, 'skipped': self.skipped, 'seconds': self.seconds,
+             'config_file': file_fingerprint(self.dir / 'config.json'), 'threads': torch.get_num_threads(),
+             'device': str(self.dev), 'init_from_checkpoint': self.source}
+    if self.rank == 0:
+        atomic_write(self.dir / 'checkpoint.pt', lambda p: torch.save(state, p), older=checkpoint_paths(self.dir)[1:])
     self.good, self.last_ck = self._good_state(), self.episode
 
 @patch
@@ -195,56 +232,74 @@ def back_off(self:_Run, group:str):
 
 # %% ../nbs/09_meta.ipynb #e765c128
 def lifetime_shape(exp:Experiment, learner=None, task=None)->tuple:
-    "What runs of one population share: the learner apart from initial values (`*_init` fields), and the meta-batch's shapes."
+    ("What runs of one population share: the learner apart from initial values (`*_init` fields), "
+     "and the meta-batch's shapes.")
     learner, task = learner or exp.learner(), task or exp.task()
-    fields = tuple((f.name, getattr(learner, f.name)) for f in dataclasses.fields(learner) if not f.name.endswith('_init'))
-    return type(learner).__name__, fields, tuple(tuple(t.shape) for t in task.sample(torch.Generator().manual_seed(0), n_episodes=exp.meta_batch))
+    fields = tuple((f.name, getattr(learner, f.name)) for f in dataclasses.fields(learner)
+                   if not f.name.endswith('_init'))
+    return (type(learner).__name__, fields,
+            tuple(tuple(t.shape) for t in task.sample(torch.Generator().manual_seed(0), n_episodes=exp.meta_batch)))
 
 def _check_population(runs:list, world:int):
-    "Raise `ValueError` unless the runs can train as one population: distinct folders, one process, the same lifetime shapes."
+    ("Raise `ValueError` unless the runs can train as one population: distinct folders, one process, "
+     "the same lifetime shapes.")
     dirs = [r.dir.resolve() for r in runs]
-    if len(set(dirs)) < len(dirs): raise ValueError(f"a population needs one folder per run; repeated: {sorted({str(d) for d in dirs if dirs.count(d) > 1})}")
-    if world > 1: raise ValueError(f"population training runs in one process; got {world} (torchrun): train each run under torchrun, or the population without it")
+    if len(set(dirs)) < len(dirs):
+        raise ValueError("a population needs one folder per run; "
+                         f"repeated: {sorted({str(d) for d in dirs if dirs.count(d) > 1})}")
+    if world > 1: raise ValueError(f"population training runs in one process; got {world} (torchrun): "
+                                   "train each run under torchrun, or the population without it")
     first = lifetime_shape(runs[0].exp, runs[0].learner, runs[0].task)
     for i, r in enumerate(runs[1:], 1):
         if lifetime_shape(r.exp, r.learner, r.task) != first:
-            raise ValueError(f"a population's runs need the same learner apart from initial values, and meta-batches of the same shapes; "
-                             f"run 0 has {runs[0].learner} (meta_batch {runs[0].exp.meta_batch}), run {i} has {r.learner} (meta_batch {r.exp.meta_batch})")
+            raise ValueError("a population's runs need the same learner apart from initial values, "
+                             "and meta-batches of the same shapes; "
+                             f"run 0 has {runs[0].learner} (meta_batch {runs[0].exp.meta_batch}), "
+                             f"run {i} has {r.learner} (meta_batch {r.exp.meta_batch})")
 
 def population_losses(learner, metas:list, batches:list, segment=None, compiled=False,
                       starts:list=None # each run's drawn initial weights (`Learner.draw_start`), or None
                      )->torch.Tensor:
-    "Each run's meta-loss summed over its meta-batch, `[R]`: every step batched over the runs (one run after another with `segment`, whose recomputed segments are not batched)."
+    ("Each run's meta-loss summed over its meta-batch, `[R]`: every step batched over the runs "
+     "(one run after another with `segment`, whose recomputed segments are not batched).")
     starts = starts or [{}] * len(metas)
     if len(metas) == 1 or segment:
-        return torch.stack([lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled, start=s).sum() for m, ep, s in zip(metas, batches, starts)])
+        return torch.stack([lifetime_loss(learner, m, ep, per_episode=True, segment=segment, compiled=compiled,
+                                          start=s).sum()
+                            for m, ep, s in zip(metas, batches, starts)])
     stack = lambda ds: {k: torch.stack([d[k] for d in ds]) for k in ds[0]}
-    return population_loss(learner, stack(metas), Episode(*(torch.stack(t) for t in zip(*batches))), compiled, stack(starts)).flatten(1).sum(1)
+    return population_loss(learner, stack(metas), Episode(*(torch.stack(t) for t in zip(*batches))), compiled,
+                           stack(starts)).flatten(1).sum(1)
 
 # %% ../nbs/09_meta.ipynb #458c6217
 def meta_train(exp:Experiment|list, # the run's config (an experiment of any kind), or a list of them: a population
-               run_dir, # run folder (created; must not hold another run unless resuming), or a list of them, one per config
-               resume:bool|list=False, # continue the run in `run_dir` from its checkpoint (for a population: one flag for all, or one per run)
+               run_dir, # run folder (created; must not hold another run unless resuming), or a list, one per config
+               resume:bool|list=False, # continue from its checkpoint (population: one flag for all, or one per run)
                device='auto', # 'auto', 'cpu' or 'cuda'
                quiet:bool=False, # no progress bar
-               segment:int=None, # recompute the inner loop in segments of this many steps (less memory, same meta-gradients; see `run_lifetime`)
+               segment:int=None, # steps per recomputed segment (less memory, same meta-gradients; see `run_lifetime`)
                compiled:bool=False, # run the lifetime's steps through `torch.compile`, in chunks (see `run_lifetime`)
                dtype=torch.float32 # float type of the meta-parameters and data (float64 for exactness checks)
               )->dict|list:
-    "Meta-train `exp` into `run_dir` and return the final meta-parameters; given lists, train the population in one batched computation."
+    ("Meta-train `exp` into `run_dir` and return the final meta-parameters; "
+     "given lists, train the population in one batched computation.")
     population = isinstance(exp, (list, tuple))
     exps, dirs = (list(exp), list(run_dir)) if population else ([exp], [run_dir])
     resumes = list(resume) if isinstance(resume, (list, tuple)) else [resume] * len(exps)
     if not exps or len(dirs) != len(exps) or len(resumes) != len(exps):
-        raise ValueError(f"a population needs one run folder and resume flag per config; got {len(exps)} configs, {len(dirs)} folders, {len(resumes)} flags")
+        raise ValueError(f"a population needs one run folder and resume flag per config; "
+                         f"got {len(exps)} configs, {len(dirs)} folders, {len(resumes)} flags")
     rank, world = _ranks()
-    if world > exps[0].meta_batch: raise ValueError(f"{world} processes need meta_batch >= {world} (each runs a share of every meta-batch), got {exps[0].meta_batch}")
+    if world > exps[0].meta_batch:
+        raise ValueError(f"{world} processes need meta_batch >= {world} (each runs a share of every meta-batch), "
+                         f"got {exps[0].meta_batch}")
     dev = get_device(device)  # every argument is checked before a folder is made
     if segment is not None: check_range('segment', segment, lo=1, integer=True)
     runs = [_Run(x, d, rank) for x, d in zip(exps, dirs)]
     if population: _check_population(runs, world)
     new = [r.dir for r in runs if not r.dir.exists()]
-    with folder_locks([r.dir for r in runs] if rank == 0 else []):  # one process per folder, from the first write to the last
+    # one process per folder, from the first write to the last
+    with folder_locks([r.dir for r in runs] if rank == 0 else []):
         try:
             if rank == 0:
                 for r, res in zip(runs, resumes): prepare_run_dir(r.exp, r.dir, res)
@@ -254,24 +309,33 @@ def meta_train(exp:Experiment|list, # the run's config (an experiment of any kin
         except BaseException as e:  # nothing trained yet: leave no new folder behind
             for d in new: shutil.rmtree(d, ignore_errors=True)
             if isinstance(e, (RuntimeError, MemoryError)) and ('allocate' in str(e) or 'out of memory' in str(e)):
-                raise ValueError(f"the meta-parameters of {len(runs)} run(s) do not fit in memory on {dev} ({str(e).splitlines()[0][:160]}); use a smaller network or fewer runs at once") from None
+                raise ValueError(f"the meta-parameters of {len(runs)} run(s) do not fit in memory on {dev} "
+                                 f"({str(e).splitlines()[0][:160]}); "
+                                 "use a smaller network or fewer runs at once") from None
             raise
-        share = slice(rank * exps[0].meta_batch // world, (rank + 1) * exps[0].meta_batch // world)  # every rank draws the same meta-batch and runs its share
+        # every rank draws the same meta-batch and runs its share
+        share = slice(rank * exps[0].meta_batch // world, (rank + 1) * exps[0].meta_batch // world)
         desc = f'population of {len(runs)}' if population else f'{exps[0].method} {exps[0].order}'
-        bar = tqdm(total=sum(x.episodes for x in exps), initial=sum(r.episode for r in runs), disable=quiet or rank > 0, desc=desc, unit='ep')
+        bar = tqdm(total=sum(x.episodes for x in exps), initial=sum(r.episode for r in runs), disable=quiet or rank > 0,
+                   desc=desc, unit='ep')
         recent = []
         try:
-            while active := [r for r in runs if r.error is None and r.episode < r.exp.episodes]:  # every live run steps, each at its own episode
+            # every live run steps, each at its own episode
+            while active := [r for r in runs if r.error is None and r.episode < r.exp.episodes]:
                 t0 = time.perf_counter()
-                drawn = [r.begin(r.episode) for r in active]  # every rank draws the whole meta-batch and its initial weights, then runs its share
+                # every rank draws the whole meta-batch and its initial weights, then runs its share
+                drawn = [r.begin(r.episode) for r in active]
                 batches = [b.select(share).to(dev, dtype) for b, _ in drawn]
                 starts = [{k: v[share].to(dev, dtype) for k, v in s.items()} for _, s in drawn]
-                losses = population_losses(runs[0].learner, [r.meta for r in active], batches, segment, compiled, starts) / exps[0].meta_batch
+                losses = population_losses(runs[0].learner, [r.meta for r in active], batches, segment, compiled,
+                                           starts) / exps[0].meta_batch
                 losses.sum().backward()
                 if world > 1: losses = _all_reduce(losses[0], active[0].meta)[None]
-                for r, loss in zip(active, losses.detach()): r.finish(r.episode, loss, (time.perf_counter() - t0) / len(active))
+                for r, loss in zip(active, losses.detach()):
+                    r.finish(r.episode, loss, (time.perf_counter() - t0) / len(active))
                 recent = (recent + [losses.detach().mean().item()])[-20:]
-                bar.update(len(active)); bar.set_postfix(meta_loss=f'{sum(recent) / len(recent):.4g}', skipped=sum(r.skipped for r in runs))
+                bar.update(len(active))
+                bar.set_postfix(meta_loss=f'{sum(recent) / len(recent):.4g}', skipped=sum(r.skipped for r in runs))
         finally:
             for r in runs: r.log.close()
             bar.close()

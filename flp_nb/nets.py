@@ -44,9 +44,11 @@ class MLP(Config):
 # %% ../nbs/05_nets.ipynb #edd1a153
 def kaiming_normal(shape:tuple, # [out, in] or [out, in, k, k]; fan-in is the product of all but the first
                    generator:torch.Generator, dtype=torch.float32, device='cpu')->torch.Tensor:
-    "Kaiming-normal tensor with std `sqrt(2 / fan_in)`, drawn on the CPU from `generator` (on the `meta` device, only its shape: nothing is drawn)."
+    ("Kaiming-normal tensor with std `sqrt(2 / fan_in)`, drawn on the CPU from `generator` "
+     "(on the `meta` device, only its shape: nothing is drawn).")
     if torch.device(device).type == 'meta': return torch.empty(shape, dtype=dtype, device='meta')
-    return (torch.randn(shape, generator=generator, dtype=torch.float64) * math.sqrt(2 / math.prod(shape[1:]))).to(device=device, dtype=dtype)
+    return (torch.randn(shape, generator=generator, dtype=torch.float64)
+            * math.sqrt(2 / math.prod(shape[1:]))).to(device=device, dtype=dtype)
 
 @patch
 def init(self:MLP, generator:torch.Generator, # source of randomness
@@ -108,10 +110,12 @@ class ConvNet(Config):
     strides = (2, 1, 2, 1, 2, 2)
 
     def validate(self):
-        for k in ('channels', 'hidden', 'n_out', 'in_channels', 'image_size'): check_range(k, getattr(self, k), lo=1, integer=True)
+        for k in ('channels', 'hidden', 'n_out', 'in_channels', 'image_size'):
+            check_range(k, getattr(self, k), lo=1, integer=True)
         if min(_conv_side(self.image_size, self.strides)) < 1:
             smallest = next(s for s in range(3, 200) if min(_conv_side(s, self.strides)) >= 1)
-            raise ValueError(f"image_size {self.image_size} is too small for six unpadded 3x3 convolutions with strides {self.strides}; the smallest is {smallest}")
+            raise ValueError(f"image_size {self.image_size} is too small for six unpadded 3x3 convolutions "
+                             f"with strides {self.strides}; the smallest is {smallest}")
 
     @property
     def in_shape(self)->tuple:
@@ -148,8 +152,10 @@ class ConvNet(Config):
 def init(self:ConvNet, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
     "Initial parameters `{'W1', 'b1', ..., 'W8', 'b8'}`: Kaiming-normal kernels and weights, zero biases."
     chans, p = (self.in_channels,) + (self.channels,) * len(self.strides), {}
-    for l, (i, o) in enumerate(zip(chans[:-1], chans[1:]), 1): p[f'W{l}'] = kaiming_normal((o, i, 3, 3), generator, dtype, device)
-    for l, (i, o) in enumerate(zip(self.sizes[-3:-1], self.sizes[-2:]), len(self.strides) + 1): p[f'W{l}'] = kaiming_normal((o, i), generator, dtype, device)
+    for l, (i, o) in enumerate(zip(chans[:-1], chans[1:]), 1):
+        p[f'W{l}'] = kaiming_normal((o, i, 3, 3), generator, dtype, device)
+    for l, (i, o) in enumerate(zip(self.sizes[-3:-1], self.sizes[-2:]), len(self.strides) + 1):
+        p[f'W{l}'] = kaiming_normal((o, i), generator, dtype, device)
     for l in range(1, self.n_layers + 1): p[f'b{l}'] = torch.zeros(p[f'W{l}'].shape[0], dtype=dtype, device=device)
     return p
 
@@ -161,7 +167,9 @@ def activations(self:ConvNet, params:dict, h:torch.Tensor, start:int=0, stop:int
     for l in range(start + 1, stop + 1):
         W, b, x = params[f'W{l}'], params[f'b{l}'], acts[-1]
         if l <= n_conv:
-            if W.dim() != 4: raise ValueError(f"convolution kernel W{l} must be [C_out, C_in, 3, 3] without episode dims (convolutions are never plastic), got {list(W.shape)}")
+            if W.dim() != 4:
+                raise ValueError(f"convolution kernel W{l} must be [C_out, C_in, 3, 3] without episode dims "
+                                 f"(convolutions are never plastic), got {list(W.shape)}")
             z = torch.nn.functional.conv2d(x.reshape(-1, *shapes[l - 1]), W, b, stride=self.strides[l - 1])
             acts.append(torch.relu(z).reshape(*x.shape[:-1], -1))
         else: acts.append(_layer(W, b, x, l == L))

@@ -25,7 +25,8 @@ class Method:
 # %% ../nbs/07_outer.ipynb #ea4ab36c
 SCHEDULES = ('constant', 'multistep', 'chunked')
 NONFINITE = ('stop', 'skip', 'backoff')
-GROUP_LR = {'init': 'init_lr', 'feedback': 'feedback_lr', 'plasticity': 'plasticity_lr', 'strength': 'strength_lr', 'lr': 'step_size_lr'}
+GROUP_LR = {'init': 'init_lr', 'feedback': 'feedback_lr', 'plasticity': 'plasticity_lr', 'strength': 'strength_lr',
+            'lr': 'step_size_lr'}
 
 @dataclasses.dataclass(frozen=True)
 class Experiment(Config):
@@ -38,31 +39,37 @@ class Experiment(Config):
     strength_lr: float = 1e-4 # ... of the feedback strengths
     step_size_lr: float = 1e-4 # ... of the gradient learner's step sizes
     schedule: str = 'constant' # 'constant', 'multistep' or 'chunked'
-    milestones: tuple[int, ...] = (1500, 2500, 3500) # episodes where 'multistep' multiplies the initial weights' rate by `gamma`
+    milestones: tuple[int, ...] = (1500, 2500, 3500) # episodes where 'multistep' multiplies `init_lr` by `gamma`
     gamma: float = 0.3 # the 'multistep' schedule's factor at each milestone
     chunk: int = 1000 # episodes per chunk of the 'chunked' schedule
     clip: float | None = None # clamp every meta-gradient element to [-clip, clip] (OML used 5)
-    nonfinite: str = 'stop' # on a non-finite meta-loss or gradient: 'stop', 'skip' the episode, or 'backoff' (restore the last good state, halve the plasticity rate)
-    max_skipped: float = 0.5 # 'skip' and 'backoff': stop once more than this share of the last 100 episodes (of all, in a shorter run) failed
+    nonfinite: str = 'stop' # non-finite loss or gradient: 'stop', 'skip', or 'backoff' (last good state, plasticity rate halved)
+    max_skipped: float = 0.5 # 'skip'/'backoff': stop once more than this share of the last 100 (or all) episodes failed
     checkpoint_every: int = 100 # episodes between checkpoints
-    snapshot_every: int = 0 # episodes between snapshots of the meta-parameters kept in `snapshots/` (0: none); see `read_snapshots`
+    snapshot_every: int = 0 # episodes between meta-parameter snapshots in `snapshots/` (0: none); see `read_snapshots`
     seed: int = 0 # seed of initialisation and data
     init_from: str | None = None # a finished run folder whose meta-parameters (same names and shapes) start this run
-    freeze: tuple[str, ...] = () # groups kept at their starting values, beside the method's own (e.g. ('init',) for a warm start)
+    freeze: tuple[str, ...] = () # groups kept fixed, beside the method's own (e.g. ('init',) for a warm start)
 
     methods = {} # the methods this kind of experiment offers
-    kinds = {} # every experiment kind defined, by module and class name, the earliest first: what `experiment_from_json` reads a config as
-    alpha_scale = None # kinds with FLP methods declare it as a field: start each plastic layer at alpha = alpha_scale / (lambda_max T), `lifetime_steps` being T
+    # every experiment kind defined, by module and class name, the earliest first:
+    # what `experiment_from_json` reads a config as
+    kinds = {}
+    # kinds with FLP methods declare it as a field: start each plastic layer at alpha = alpha_scale / (lambda_max T),
+    # `lifetime_steps` being T
+    alpha_scale = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs); Experiment.kinds.setdefault(f'{cls.__module__}.{cls.__qualname__}', cls)
 
     def learner(self):
-        "The `Learner` this experiment meta-trains (every experiment kind defines it, with a `method` field naming one of `methods`)."
+        ("The `Learner` this experiment meta-trains "
+         "(every experiment kind defines it, with a `method` field naming one of `methods`).")
         raise NotImplementedError(f"{type(self).__name__} must define learner()")
 
     def task(self):
-        "What `meta_train` samples meta-batches from: `.sample(generator, n_episodes)` giving an `Episode` (every experiment kind defines it)."
+        ("What `meta_train` samples meta-batches from: `.sample(generator, n_episodes)` giving an `Episode` "
+         "(every experiment kind defines it).")
         raise NotImplementedError(f"{type(self).__name__} must define task()")
 
     def validate(self):
@@ -70,22 +77,28 @@ class Experiment(Config):
         check_choice('schedule', self.schedule, SCHEDULES)
         check_choice('nonfinite', self.nonfinite, NONFINITE); check_range('max_skipped', self.max_skipped, 0, 1)
         for k in self.milestones: check_range('milestones entries', k, lo=1, integer=True)
-        if list(self.milestones) != sorted(set(self.milestones)): raise ValueError(f"milestones must be increasing, got {self.milestones}")
+        if list(self.milestones) != sorted(set(self.milestones)):
+            raise ValueError(f"milestones must be increasing, got {self.milestones}")
         check_range('gamma', self.gamma, lo=0)
-        for k in ('episodes', 'meta_batch', 'chunk', 'checkpoint_every'): check_range(k, getattr(self, k), lo=1, integer=True)
+        for k in ('episodes', 'meta_batch', 'chunk', 'checkpoint_every'):
+            check_range(k, getattr(self, k), lo=1, integer=True)
         check_range('snapshot_every', self.snapshot_every, lo=0, integer=True)
         for k in GROUP_LR.values(): check_range(k, getattr(self, k), lo=0)
         if self.clip is not None: check_range('clip', self.clip, lo=0)
         check_range('seed', self.seed, lo=0, integer=True)
         for g in self.freeze: check_choice('freeze entries', g, tuple(self.learner().groups))
-        if self.schedule == 'multistep' and 'init' not in self.group_lrs(): raise ValueError("schedule='multistep' decays the init group's rate, but this run does not meta-learn init (its method or freeze keeps it fixed); use schedule='constant'")
+        if self.schedule == 'multistep' and 'init' not in self.group_lrs():
+            raise ValueError("schedule='multistep' decays the init group's rate, but this run does not meta-learn init "
+                             "(its method or freeze keeps it fixed); use schedule='constant'")
 
     def init_meta(self, generator, dtype=torch.float32, device='cpu')->dict:
-        "The run's initial meta-parameters: the learner's, with an FLP learner's plasticity set from each layer's stability scale when `alpha_scale` is given (`alpha_at_scale`)."
+        ("The run's initial meta-parameters: the learner's, with an FLP learner's plasticity set from each layer's "
+         "stability scale when `alpha_scale` is given (`alpha_at_scale`).")
         learner = self.learner()
         meta = learner.init_meta(generator, dtype=dtype, device=device)
         if self.alpha_scale is None or not isinstance(learner, FLP): return meta
-        probe = self.task().sample(torch.Generator().manual_seed(self.seed + 2 ** 32), n_episodes=16).to(device, dtype)  # its own generator: the data stream is unchanged
+        # its own generator: the data stream is unchanged
+        probe = self.task().sample(torch.Generator().manual_seed(self.seed + 2 ** 32), n_episodes=16).to(device, dtype)
         return alpha_at_scale(learner, meta, probe, self.alpha_scale, self.lifetime_steps)
 
     def data_fingerprint(self)->str|None:
@@ -96,7 +109,8 @@ class Experiment(Config):
         "Meta-learning rate of each meta-learned group (fixed and empty groups are left out)."
         learner, frozen = self.learner(), self.methods[self.method].frozen + self.freeze
         kinds = {layer_key(k)[0] for k in meta_shapes(learner)}
-        return {g: getattr(self, GROUP_LR[g]) for g, ks in learner.groups.items() if g not in frozen and kinds & set(ks)}
+        return {g: getattr(self, GROUP_LR[g])
+                for g, ks in learner.groups.items() if g not in frozen and kinds & set(ks)}
 
 # %% ../nbs/07_outer.ipynb #5dce3aa5
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +118,6 @@ class Scale:
     "One size of an experiment: its meta-training settings, its evaluation runs, and network settings per data set."
     train: dict # config fields meta-training sets at this scale
     eval_runs: int # evaluation lifetimes of each run
-    networks: dict = dataclasses.field(default_factory=dict) # data set -> network fields, where the paper's network depends on the data
+    networks: dict = dataclasses.field(default_factory=dict) # data set -> network fields, where the paper's net varies
 
     def __post_init__(self): check_range('eval_runs', self.eval_runs, lo=1, integer=True)

@@ -21,7 +21,8 @@ from .outer import Experiment
 def atomic_write(path:Path, write,
                   older:list=() # earlier versions to keep, newest first: each moves down one place before the rename
                  ):
-    "Call `write(tmp_path)` on a temporary name of this process's own, flush it to disk, then rename over `path`; a failed write leaves nothing and names `path`."
+    ("Call `write(tmp_path)` on a temporary name of this process's own, flush it to disk, then rename over `path`; "
+     "a failed write leaves nothing and names `path`.")
     tmp = path.with_name(f'.{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp')
     try:
         write(tmp)
@@ -30,12 +31,14 @@ def atomic_write(path:Path, write,
         for new, old in reversed(list(zip(chain[1:], chain[:-1]))):
             if old.exists(): os.replace(old, new)
         os.replace(tmp, path)
-    except (OSError, RuntimeError) as e: raise write_error(path, e) from e  # torch.save reports a full disk as a RuntimeError
+    except (OSError, RuntimeError) as e:
+        raise write_error(path, e) from e  # torch.save reports a full disk as a RuntimeError
     finally: tmp.unlink(missing_ok=True)
 
 def write_error(path:Path, e:Exception)->OSError:
     "An `OSError` that names the file a failed write was for, and the usual causes."
-    msg = f"could not write {str(path)!r} ({type(e).__name__}: {e}); is the disk full, or the folder no longer writable?"
+    msg = (f"could not write {str(path)!r} ({type(e).__name__}: {e}); "
+           "is the disk full, or the folder no longer writable?")
     return OSError(e.errno, msg) if getattr(e, 'errno', None) else OSError(msg)
 
 # %% ../nbs/09a_runs.ipynb #f756a252
@@ -44,7 +47,8 @@ class RunFolderInUse(RuntimeError):
 
 @contextlib.contextmanager
 def folder_locks(run_dirs:list):
-    "Hold an exclusive lock (`.lock`, released when the process ends however it ends) on each run folder; refuse at once if another process holds one."
+    ("Hold an exclusive lock (`.lock`, released when the process ends however it ends) on each run folder; "
+     "refuse at once if another process holds one.")
     held = []
     try:
         for d in run_dirs:
@@ -53,7 +57,8 @@ def folder_locks(run_dirs:list):
             try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 f.seek(0); holder = f.read().strip() or 'another process'; f.close()
-                raise RunFolderInUse(f"run folder {str(d)!r} is in use by {holder}; wait for that run to end, or train into another folder") from None
+                raise RunFolderInUse(f"run folder {str(d)!r} is in use by {holder}; "
+                                     "wait for that run to end, or train into another folder") from None
             f.seek(0); f.truncate(); f.write(f'pid {os.getpid()} on {socket.gethostname()}\n'); f.flush()
             held.append(f)
         yield
@@ -65,16 +70,21 @@ def saved_config(exp:Experiment, run_dir:Path)->Experiment:
     "The config in `run_dir`'s `config.json`, read as `exp`'s kind; a run of another kind is an error."
     try: return type(exp).from_json(run_dir / 'config.json')
     except ValueError as e:
-        raise ValueError(f"cannot resume {str(run_dir)!r}: it holds another kind of run than a {type(exp).__name__} ({e})") from None
+        raise ValueError(f"cannot resume {str(run_dir)!r}: "
+                         f"it holds another kind of run than a {type(exp).__name__} ({e})") from None
 
 def prepare_run_dir(exp:Experiment, run_dir:Path, resume:bool):
-    "Check the folder before any compute (it exists and is writable: `folder_locks` made it and wrote its lock): the same config when resuming."
+    ("Check the folder before any compute (it exists and is writable: `folder_locks` made it and wrote its lock): "
+     "the same config when resuming.")
     cfg = run_dir / 'config.json'
-    if cfg.exists() and not resume: raise ValueError(f"run_dir {str(run_dir)!r} already holds a run; pass resume=True to continue it, or choose another folder")
+    if cfg.exists() and not resume:
+        raise ValueError(f"run_dir {str(run_dir)!r} already holds a run; "
+                         "pass resume=True to continue it, or choose another folder")
     if resume:
         if not cfg.exists(): raise ValueError(f"nothing to resume: {str(run_dir)!r} has no config.json")
         saved = saved_config(exp, run_dir)
-        diff = {f.name: (getattr(saved, f.name), getattr(exp, f.name)) for f in dataclasses.fields(exp) if getattr(saved, f.name) != getattr(exp, f.name)}
+        diff = {f.name: (getattr(saved, f.name), getattr(exp, f.name))
+                for f in dataclasses.fields(exp) if getattr(saved, f.name) != getattr(exp, f.name)}
         if diff: raise ValueError(f"cannot resume {str(run_dir)!r} with a different config; saved vs given: {diff}")
     else: atomic_write(cfg, lambda p: exp.to_json(p))
 
@@ -86,63 +96,87 @@ def load_checkpoint(run_dir, # a run folder written by `meta_train`, of any expe
     return ck['meta'], ck['episode']
 
 def latest_checkpoint(run_dir, device='cpu')->tuple:
-    "The run's newest usable checkpoint, its path, and what was wrong with newer ones: an older one, with a warning, when the newest is damaged or from another run; an error when none is usable."
+    ("The run's newest usable checkpoint, its path, and what was wrong with newer ones: an older one, with a warning, "
+     "when the newest is damaged or from another run; an error when none is usable.")
     run_dir = Path(run_dir)
     ck, path, problems = usable_checkpoint(run_dir, get_device(device))
-    if ck is None and problems: raise ValueError(f"{str(run_dir)!r} holds no usable checkpoint ({'; '.join(problems)})")
+    if ck is None and problems:
+        raise ValueError(f"{str(run_dir)!r} holds no usable checkpoint ({'; '.join(problems)})")
     if ck is None: raise ValueError(f"{str(run_dir)!r} holds no checkpoint.pt; is it a meta_train run folder?")
     if problems: warnings.warn(f"{'; '.join(problems)}; reading {str(path)!r} (episode {ck['episode']}) instead")
     return ck, path, problems
 
 def usable_checkpoint(run_dir:Path, device='cpu')->tuple:
-    "The newest checkpoint that can be read and belongs to the folder's `config.json`, and its path (None, None if none does); and what was wrong with newer ones."
-    problems, missing, fp = [], [], file_fingerprint(run_dir / 'config.json') if (run_dir / 'config.json').exists() else None  # the file, written once: a config field added to the code later does not change it
+    ("The newest checkpoint that can be read and belongs to the folder's `config.json`, and its path "
+     "(None, None if none does); and what was wrong with newer ones.")
+    # the file, written once: a config field added to the code later does not change it
+    problems, missing, fp = [], [], (file_fingerprint(run_dir / 'config.json')
+                                     if (run_dir / 'config.json').exists() else None)
     for path in checkpoint_paths(run_dir):
         if not path.exists(): missing.append(f"checkpoint {str(path)!r} is missing"); continue
         try: ck = read_checkpoint(path, device)
         except ValueError as e: problems.append(str(e)); continue
-        if fp is not None and ck.get('config_file', fp) != fp: problems.append(f"checkpoint {str(path)!r} belongs to another run (its config is not this folder's config.json)"); continue
+        if fp is not None and ck.get('config_file', fp) != fp:
+            problems.append(f"checkpoint {str(path)!r} belongs to another run "
+                            "(its config is not this folder's config.json)")
+            continue
         return ck, path, missing + problems  # a newer one missing is worth a word when an older one is read
     return None, None, problems
 
-KEEP_CHECKPOINTS = 2 # checkpoints a run keeps: the newest and the one before it, for a resume when the newest is damaged
+# checkpoints a run keeps: the newest and the one before it, for a resume when the newest is damaged
+KEEP_CHECKPOINTS = 2
 
 def checkpoint_paths(run_dir)->list:
     "A run's checkpoint files, newest first: `checkpoint.pt`, then `checkpoint.1.pt`, ..."
     return [Path(run_dir) / ('checkpoint.pt' if i == 0 else f'checkpoint.{i}.pt') for i in range(KEEP_CHECKPOINTS)]
 
 def file_fingerprint(path:Path)->str:
-    "The first 16 hex digits of the SHA-256 of a file's bytes (checkpoints carry their run's `config.json`'s, so one copied from another run is recognised)."
+    ("The first 16 hex digits of the SHA-256 of a file's bytes "
+     "(checkpoints carry their run's `config.json`'s, so one copied from another run is recognised).")
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
-_NUMPY_STATE = [np.ndarray, np.dtype, type(np.dtype(np.uint32)), (np._core if hasattr(np, '_core') else np.core).multiarray._reconstruct]  # NumPy's random state, the one non-tensor a checkpoint holds
+# NumPy's random state, the one non-tensor a checkpoint holds
+_NUMPY_STATE = [np.ndarray, np.dtype, type(np.dtype(np.uint32)),
+                (np._core if hasattr(np, '_core') else np.core).multiarray._reconstruct]
 
 def read_checkpoint(path:Path, device='cpu')->dict:
-    "A checkpoint file's contents, read weights-only: a file holding anything that unpickling could run is refused unread, naming it."
-    try: unsafe = sorted(set(torch.serialization.get_unsafe_globals_in_checkpoint(path)) - {f'{g.__module__}.{g.__name__}' for g in _NUMPY_STATE})
-    except Exception as e: raise ValueError(f"checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {e}); the file is damaged") from None
-    if unsafe: raise ValueError(f"checkpoint {str(path)!r} holds {', '.join(unsafe)}, which unpickling could run as code; meta_train never writes that, so it is not read")
+    ("A checkpoint file's contents, read weights-only: a file holding anything that unpickling could run "
+     "is refused unread, naming it.")
+    try: unsafe = sorted(set(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+                         - {f'{g.__module__}.{g.__name__}' for g in _NUMPY_STATE})
+    except Exception as e:
+        raise ValueError(f"checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {e}); "
+                         "the file is damaged") from None
+    if unsafe: raise ValueError(f"checkpoint {str(path)!r} holds {', '.join(unsafe)}, "
+                                "which unpickling could run as code; meta_train never writes that, so it is not read")
     try:
-        with torch.serialization.safe_globals(_NUMPY_STATE): return torch.load(path, map_location=device, weights_only=True)
-    except Exception as e: raise ValueError(f"checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {e}); the file is damaged") from None
+        with torch.serialization.safe_globals(_NUMPY_STATE):
+            return torch.load(path, map_location=device, weights_only=True)
+    except Exception as e:
+        raise ValueError(f"checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {e}); "
+                         "the file is damaged") from None
 
 # %% ../nbs/09a_runs.ipynb #ecd188e9
 def read_metrics(run_dir)->list:
-    "The rows of a run's `metrics.jsonl`; a torn last line (a write cut short) is dropped with a warning, a damaged one elsewhere is an error."
+    ("The rows of a run's `metrics.jsonl`; a torn last line (a write cut short) is dropped with a warning, "
+     "a damaged one elsewhere is an error.")
     path = Path(run_dir) / 'metrics.jsonl'
     lines = [l for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
     rows = []
     for i, line in enumerate(lines):
         try: rows.append(json.loads(line))
         except json.JSONDecodeError as e:
-            if i < len(lines) - 1: raise ValueError(f"{str(path)!r} line {i + 1} is not JSON ({e}); the file is damaged") from None
-            warnings.warn(f"dropped the torn last line of {str(path)!r} (a write cut short); resuming the run rewrites the file without it")
+            if i < len(lines) - 1:
+                raise ValueError(f"{str(path)!r} line {i + 1} is not JSON ({e}); the file is damaged") from None
+            warnings.warn(f"dropped the torn last line of {str(path)!r} (a write cut short); "
+                          "resuming the run rewrites the file without it")
     return rows
 
 def save_snapshot(run_dir:Path, episode:int, meta:dict):
     "Keep the meta-parameters after `episode` episodes in `snapshots/`."
     (run_dir / 'snapshots').mkdir(exist_ok=True)
-    atomic_write(run_dir / 'snapshots' / f'{episode:07d}.pt', lambda p: torch.save({k: v.detach().cpu() for k, v in meta.items()}, p))
+    atomic_write(run_dir / 'snapshots' / f'{episode:07d}.pt',
+                 lambda p: torch.save({k: v.detach().cpu() for k, v in meta.items()}, p))
 
 def read_snapshots(run_dir)->dict:
     "The meta-parameters a run kept every `snapshot_every` episodes, `{episode: meta}` in episode order."
@@ -150,14 +184,17 @@ def read_snapshots(run_dir)->dict:
 
 # %% ../nbs/09a_runs.ipynb #61419d70
 def clean_fingerprint(path, problems)->str|None:
-    "The fingerprint of a checkpoint read cleanly; None when it is missing or newer ones were passed over (damaged, or from another run)."
+    ("The fingerprint of a checkpoint read cleanly; "
+     "None when it is missing or newer ones were passed over (damaged, or from another run).")
     return None if path is None or problems else file_fingerprint(path)
 
 def source_changed(exp, ck:dict, source:str=None)->bool:
-    "Whether checkpoint `ck` of a run started from `exp.init_from` came from another state of that source than its newest checkpoint now (`source`, read if not given); unknown counts as unchanged, with a warning."
+    ("Whether checkpoint `ck` of a run started from `exp.init_from` came from another state of that source "
+     "than its newest checkpoint now (`source`, read if not given); unknown counts as unchanged, with a warning.")
     recorded = ck.get('init_from_checkpoint') if exp.init_from else None
     if recorded is None: return False  # no source, or a checkpoint written before sources were recorded
     if (source := source or clean_fingerprint(*usable_checkpoint(Path(exp.init_from))[1:])) is None:
-        warnings.warn(f"init_from {exp.init_from!r} cannot be read cleanly now, so whether it changed since this run started is unknown; the run is taken as it is")
+        warnings.warn(f"init_from {exp.init_from!r} cannot be read cleanly now, "
+                      "so whether it changed since this run started is unknown; the run is taken as it is")
         return False
     return recorded != source

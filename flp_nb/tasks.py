@@ -16,7 +16,8 @@ from .core import Config, check_choice, check_range, check_shape
 
 # %% ../nbs/01_tasks.ipynb #893999ca
 class Episode(NamedTuple):
-    "One lifetime: a training stream `x, y` of `T` steps of `n` examples and a query set `xq, yq`, with optional leading episode dims."
+    ("One lifetime: a training stream `x, y` of `T` steps of `n` examples and a query set `xq, yq`, "
+     "with optional leading episode dims.")
     x: torch.Tensor # training inputs [*E, T, n, d_in]
     y: torch.Tensor # training targets [*E, T, n, d_out]
     xq: torch.Tensor # query inputs [*E, nq, d_in]
@@ -40,14 +41,16 @@ class Episode(NamedTuple):
 
     def select(self, i):
         "The episode(s) at index `i` of the leading episode dimension."
-        if not self.batch_shape: raise ValueError("select needs an episode batch; this episode has no leading episode dimension")
+        if not self.batch_shape:
+            raise ValueError("select needs an episode batch; this episode has no leading episode dimension")
         return Episode(*(t[i] for t in self))
 
     def check(self, d_in:int=None, d_out:int=None):
         "Raise `ValueError` unless the fields have consistent shapes (and the given input and output sizes)."
         lead = check_shape('episode.x', self.x, (None, None, d_in))
         T, n = self.x.shape[-3:-1]
-        if T < 1 or n < 1: raise ValueError(f"episode.x needs at least one step of one example, got shape {list(self.x.shape)}")
+        if T < 1 or n < 1:
+            raise ValueError(f"episode.x needs at least one step of one example, got shape {list(self.x.shape)}")
         check_shape('episode.y', self.y, (*lead, T, n, d_out))
         check_shape('episode.xq', self.xq, (*lead, None, self.x.shape[-1]))
         check_shape('episode.yq', self.yq, (*lead, self.xq.shape[-2], self.y.shape[-1]))
@@ -73,11 +76,13 @@ class SineTask(Config):
     orders = ('iid', 'continual', 'iid_examples')
 
     def validate(self):
-        for k in ('n_functions', 'steps_per_function', 'batch_size', 'query_per_function'): check_range(k, getattr(self, k), lo=1, integer=True)
+        for k in ('n_functions', 'steps_per_function', 'batch_size', 'query_per_function'):
+            check_range(k, getattr(self, k), lo=1, integer=True)
         check_choice('order', self.order, self.orders)
         for k in ('amplitude', 'phase', 'x_range'):
             r = getattr(self, k)
-            if len(r) != 2 or not r[0] <= r[1]: raise ValueError(f"{k} must be a (low, high) pair with low <= high, got {r!r}")
+            if len(r) != 2 or not r[0] <= r[1]:
+                raise ValueError(f"{k} must be a (low, high) pair with low <= high, got {r!r}")
         if self.pool_size is not None: check_range('pool_size', self.pool_size, lo=self.n_functions, integer=True)
         check_range('pool_seed', self.pool_seed, lo=0, integer=True)
 
@@ -102,7 +107,8 @@ def pool(self:SineTask)->tuple:
 def functions(self:SineTask, lead:tuple, generator:torch.Generator)->tuple:
     "Amplitudes and phases `[*lead, n_functions]` for a batch of episodes."
     F = self.n_functions
-    if self.pool_size is None: return _uniform((*lead, F), self.amplitude, generator), _uniform((*lead, F), self.phase, generator)
+    if self.pool_size is None:
+        return _uniform((*lead, F), self.amplitude, generator), _uniform((*lead, F), self.phase, generator)
     ids = torch.rand((*lead, self.pool_size), generator=generator).argsort(-1)[..., :F]
     amp, ph = self.pool()
     return amp[ids], ph[ids]
@@ -113,7 +119,8 @@ def sample(self:SineTask, generator:torch.Generator, # source of randomness (see
            n_episodes:int=None, # number of episodes `E`; None gives unbatched tensors
            dtype=torch.float32)->Episode:
     "Sample episodes: `x [E, T, n, F+1]`, `y [E, T, n, 1]`, `xq [E, F*q, F+1]`, `yq [E, F*q, 1]`."
-    if not isinstance(generator, torch.Generator): raise ValueError(f"generator must be a torch.Generator, got {type(generator).__name__}")
+    if not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator, got {type(generator).__name__}")
     if n_episodes is not None: check_range('n_episodes', n_episodes, lo=1, integer=True)
     lead = () if n_episodes is None else (n_episodes,)
     F, S, n, q = self.n_functions, self.steps_per_function, self.batch_size, self.query_per_function
@@ -127,7 +134,8 @@ def sample(self:SineTask, generator:torch.Generator, # source of randomness (see
         onehot = torch.nn.functional.one_hot(slot, F).to(torch.float64)[..., None, :].expand(*xv.shape, F)
         inp = torch.cat([onehot, xv[..., None]], -1)
         m = xv.shape[-1]
-        return inp.reshape(*lead, F * m, F + 1), y.reshape(*lead, F * m, 1), slot[..., None].expand(*xv.shape).reshape(*lead, F * m)
+        return (inp.reshape(*lead, F * m, F + 1), y.reshape(*lead, F * m, 1),
+                slot[..., None].expand(*xv.shape).reshape(*lead, F * m))
     x, y, task = encode(xs)
     xq, yq, taskq = encode(xq)
     if self.order == 'iid_examples': perm = torch.rand((*lead, F * S * n), generator=generator).argsort(-1)
@@ -135,6 +143,7 @@ def sample(self:SineTask, generator:torch.Generator, # source of randomness (see
         perm = torch.arange(F * S).expand(*lead, F * S)
         if self.order == 'iid': perm = torch.rand((*lead, F * S), generator=generator).argsort(-1)
         perm = (perm[..., None] * n + torch.arange(n)).reshape(*lead, F * S * n)
-    take = lambda t: t.gather(len(lead), perm.reshape(*perm.shape, *[1] * (t.dim() - len(lead) - 1)).expand(*perm.shape, *t.shape[len(lead) + 1:]))
+    take = lambda t: t.gather(len(lead), perm.reshape(*perm.shape, *[1] * (t.dim() - len(lead) - 1))
+                                             .expand(*perm.shape, *t.shape[len(lead) + 1:]))
     x, y, task = (take(t).reshape(*lead, F * S, n, *t.shape[len(lead) + 1:]) for t in (x, y, task))
     return Episode(x.to(dtype), y.to(dtype), xq.to(dtype), yq.to(dtype), task, taskq)

@@ -32,7 +32,8 @@ def kernel_regression(x, y, xq, width:float)->torch.Tensor:
     return (K @ y[..., None])[..., 0] / K.sum(-1)
 
 def nearest_class_mean(x, labels, xq, width:float, n_classes:int)->torch.Tensor:
-    "Squared kernel distance `[..., m, C]` from each query to each class's mean embedding (the prediction is its argmin)."
+    ("Squared kernel distance `[..., m, C]` from each query to each class's mean embedding "
+     "(the prediction is its argmin).")
     onehot = torch.nn.functional.one_hot(labels, n_classes).to(x.dtype)
     n = onehot.sum(-2)
     cross = bspline_kernel(xq, x, width) @ onehot / n[..., None, :]
@@ -60,26 +61,34 @@ def bump_network(width:int, # number of bumps M in the code
                  alpha:float=1.0, # plasticity of the memory
                  bump:float=0.3, # half-width w of each bump
                  lo:float=-1.0, hi:float=1.0, # range of the inputs
-                 counts:int=0, # memory rows, at the end, that count: plastic at the constant code unit only (the others at the bumps only)
+                 counts:int=0, # last memory rows that count: plastic only at the constant unit (others only at bumps)
                  dtype=torch.float64)->tuple:
-    "An FLP learner with one plastic layer and its hand-set meta-parameters: a bump code of `width` units, then a memory written by feedback."
-    check_range('width', width, lo=2, integer=True); check_range('bump', bump, lo=0); check_choice('rule', rule, ('hebb', 'oja'))
+    ("An FLP learner with one plastic layer and its hand-set meta-parameters: a bump code of `width` units, "
+     "then a memory written by feedback.")
+    check_range('width', width, lo=2, integer=True); check_range('bump', bump, lo=0)
+    check_choice('rule', rule, ('hebb', 'oja'))
     if bump == 0: raise ValueError("bump must be > 0 (the half-width of each bump), got 0")
     mu = torch.linspace(lo - bump, hi + bump, width, dtype=dtype)
     delta = (mu[1] - mu[0]).item()
     n_mem = B.shape[0]
-    if B.shape[1] > n_mem: raise ValueError(f"B must be [n_memory, d_target] with d_target <= n_memory, got {list(B.shape)}")
-    if tuple(d.shape) != (n_mem,): raise ValueError(f"d must be [n_memory] = [{n_mem}] (one bias per row of B), got {list(d.shape)}")
+    if B.shape[1] > n_mem:
+        raise ValueError(f"B must be [n_memory, d_target] with d_target <= n_memory, got {list(B.shape)}")
+    if tuple(d.shape) != (n_mem,):
+        raise ValueError(f"d must be [n_memory] = [{n_mem}] (one bias per row of B), got {list(d.shape)}")
     check_range('counts', counts, 0, n_mem, integer=True)
     plastic = torch.zeros(n_mem, width + 1, dtype=dtype)
-    plastic[:n_mem - counts, :-1] = plastic[n_mem - counts:, -1] = alpha  # a row stores code sums or a count, never both: the activity reads each alone
-    B_out = torch.zeros(n_mem, n_mem, dtype=dtype)  # the engine feeds back in output space: targets are padded with zeros
+    # a row stores code sums or a count, never both: the activity reads each alone
+    plastic[:n_mem - counts, :-1] = plastic[n_mem - counts:, -1] = alpha
+    # the engine feeds back in output space: targets are padded with zeros
+    B_out = torch.zeros(n_mem, n_mem, dtype=dtype)
     B_out[:, :B.shape[1]] = B
     net = MLP(width=1, n_in=1, n_out=n_mem, hidden_multipliers=(2 * width, width + 1))
     W2 = torch.zeros(width + 1, 2 * width, dtype=dtype)
-    W2[torch.arange(width), torch.arange(width)] = W2[torch.arange(width), width + torch.arange(width)] = -math.sqrt(delta) / bump
+    W2[torch.arange(width), torch.arange(width)] = W2[torch.arange(width),
+                                                      width + torch.arange(width)] = -math.sqrt(delta) / bump
     meta = {'W1': torch.cat([torch.ones(width, 1), -torch.ones(width, 1)]).to(dtype), 'b1': torch.cat([-mu, mu]),
-            'W2': W2, 'b2': torch.cat([torch.full((width,), math.sqrt(delta), dtype=dtype), torch.ones(1, dtype=dtype)]),
+            'W2': W2,
+            'b2': torch.cat([torch.full((width,), math.sqrt(delta), dtype=dtype), torch.ones(1, dtype=dtype)]),
             'W3': torch.zeros(n_mem, width + 1, dtype=dtype), 'b3': torch.zeros(n_mem, dtype=dtype),
             'alpha3': plastic, 'B3': B_out, 'd3': d.to(dtype), 'beta3': torch.tensor(1.0, dtype=dtype)}
     return FLP(net=net, n_plastic=1, rule=rule, signal='target', output='mix', beta_init=1.0), meta
@@ -102,7 +111,8 @@ def read_memory(learner:FLP, meta:dict, memory:torch.Tensor, xq:torch.Tensor # q
 # %% ../nbs/12_universality.ipynb #2fa99472
 def kernel_regression_net(width:int, rule:str='hebb', eps:float=1e-3, alpha:float=1.0, bump:float=0.3)->tuple:
     "The learner and meta-parameters that implement Nadaraya-Watson regression."
-    return bump_network(width, eps * torch.tensor([[1.0], [-1.0], [0.0]]), eps * torch.tensor([0.0, 0.0, 1.0]), rule, alpha, bump)
+    return bump_network(width, eps * torch.tensor([[1.0], [-1.0], [0.0]]), eps * torch.tensor([0.0, 0.0, 1.0]),
+                        rule, alpha, bump)
 
 def predict_regression(learner, meta, x, y, xq)->torch.Tensor:
     "Write the stream `x, y [E, n]` into memory and predict at `xq [E, m]`."
@@ -111,22 +121,28 @@ def predict_regression(learner, meta, x, y, xq)->torch.Tensor:
 
 # %% ../nbs/12_universality.ipynb #45f691ce
 def class_mean_net(width:int, n_classes:int, rule:str='hebb', eps:float=1e-3, alpha:float=1.0, bump:float=0.3)->tuple:
-    "The learner and meta-parameters that implement nearest-class-mean classification: C rows of class code sums, then C rows of class counts."
-    return bump_network(width, eps * torch.eye(n_classes).repeat(2, 1), torch.zeros(2 * n_classes), rule, alpha, bump, counts=n_classes)
+    ("The learner and meta-parameters that implement nearest-class-mean classification: "
+     "C rows of class code sums, then C rows of class counts.")
+    return bump_network(width, eps * torch.eye(n_classes).repeat(2, 1), torch.zeros(2 * n_classes), rule, alpha, bump,
+                        counts=n_classes)
 
 def class_distances(learner, meta, x, labels, xq, n_classes:int)->torch.Tensor:
-    "Write the labelled stream into memory; squared distance `[E, m, C]` of each query to each class mean (each class mean's own norm read from the memory's synapses)."
+    ("Write the labelled stream into memory; squared distance `[E, m, C]` of each query to each class mean "
+     "(each class mean's own norm read from the memory's synapses).")
     mem = write_memory(learner, meta, x, torch.nn.functional.one_hot(labels, n_classes).to(x.dtype))
     act = read_memory(learner, meta, mem, xq)
     cross, count = act[..., :n_classes], act[..., n_classes:]
-    norms = ((mem[..., :n_classes, :-1] / count[..., :1, :].mT) ** 2).sum(-1)  # |mean_c|^2 does not depend on x*: no activity at one query gives it
+    # |mean_c|^2 does not depend on x*: no activity at one query gives it
+    norms = ((mem[..., :n_classes, :-1] / count[..., :1, :].mT) ** 2).sum(-1)
     code = learner.net.forward(meta, xq[..., None], 0, 2)[..., :-1]
     return (code ** 2).sum(-1, keepdim=True) - 2 * cross / count + norms[..., None, :]
 
 # %% ../nbs/12_universality.ipynb #fe8d0691
 def running_average_net(rate:float, eps:float=1e-3)->tuple:
-    "The learner and meta-parameters (Oja's rule) that implement the exponentially weighted running average with `rate`."
-    learner, meta = bump_network(2, torch.full((1, 1), eps), torch.ones(1), 'oja', rate, counts=1)  # only the constant code unit's synapse is plastic
+    ("The learner and meta-parameters (Oja's rule) that implement the exponentially weighted running average "
+     "with `rate`.")
+    # only the constant code unit's synapse is plastic
+    learner, meta = bump_network(2, torch.full((1, 1), eps), torch.ones(1), 'oja', rate, counts=1)
     meta['W3'][:, -1] = 1.0
     return learner, meta
 
@@ -136,40 +152,56 @@ def predict_running_average(learner, meta, y, eps:float=1e-3)->torch.Tensor:
     return (1 - read_memory(learner, meta, mem, torch.zeros_like(y[..., :1]))[..., 0, 0]) / eps
 
 # %% ../nbs/12_universality.ipynb #7578df31
-def approximation_errors(widths=(10, 20, 50, 100, 200, 400), eps_values=(1e-1, 1e-2, 1e-3), runs:int=8, seed:int=0)->list:
-    "Rows `{algorithm, rule, width or eps, error}`: max absolute difference between network and algorithm over `runs` streams."
+def approximation_errors(widths=(10, 20, 50, 100, 200, 400), eps_values=(1e-1, 1e-2, 1e-3), runs:int=8,
+                         seed:int=0)->list:
+    ("Rows `{algorithm, rule, width or eps, error}`: max absolute difference between network and algorithm "
+     "over `runs` streams.")
     x, y, xq = noisy_sine_streams(runs, seed=seed)
     labels = (x > -0.3).long() + (x > 0.3).long()
     nw, ncm = kernel_regression(x, y, xq, 0.3), nearest_class_mean(x, labels, xq, 0.3, 3)
     rows = []
     for rule in ('hebb', 'oja'):
         for M in widths:
-            rows.append({'algorithm': 'kernel regression', 'rule': rule, 'width': M, 'error': (predict_regression(*kernel_regression_net(M, rule), x, y, xq) - nw).abs().max().item()})
-            rows.append({'algorithm': 'nearest class mean', 'rule': rule, 'width': M, 'error': (class_distances(*class_mean_net(M, 3, rule), x, labels, xq, 3) - ncm).abs().max().item()})
+            rows.append({'algorithm': 'kernel regression', 'rule': rule, 'width': M,
+                         'error': (predict_regression(*kernel_regression_net(M, rule), x, y, xq) - nw)
+                                  .abs().max().item()})
+            rows.append({'algorithm': 'nearest class mean', 'rule': rule, 'width': M,
+                         'error': (class_distances(*class_mean_net(M, 3, rule), x, labels, xq, 3) - ncm)
+                                  .abs().max().item()})
     for e in eps_values:
-        rows.append({'algorithm': 'running average', 'rule': 'oja', 'eps': e, 'error': (predict_running_average(*running_average_net(0.2, e), y, e) - running_average(y, 0.2)).abs().max().item()})
+        rows.append({'algorithm': 'running average', 'rule': 'oja', 'eps': e,
+                     'error': (predict_running_average(*running_average_net(0.2, e), y, e) - running_average(y, 0.2))
+                              .abs().max().item()})
     return rows
 
 def plot_approximation(rows:list, axes=None):
-    "Error against code width (kernel regression, nearest class mean) and against the feedback scale (running average)."
+    ("Error against code width (kernel regression, nearest class mean) "
+     "and against the feedback scale (running average).")
     import matplotlib.pyplot as plt
     axes = axes if axes is not None else plt.subplots(1, 2, figsize=(11, 3.5))[1]
-    for (alg, rule), ls in zip([(a, r) for a in ('kernel regression', 'nearest class mean') for r in ('hebb', 'oja')], ['-', '--', '-', '--']):
+    for (alg, rule), ls in zip([(a, r) for a in ('kernel regression', 'nearest class mean') for r in ('hebb', 'oja')],
+                               ['-', '--', '-', '--']):
         pts = [r for r in rows if r['algorithm'] == alg and r['rule'] == rule]
-        axes[0].plot([r['width'] for r in pts], [r['error'] for r in pts], ls, marker='o', color='C0' if alg == 'kernel regression' else 'C1', label=f'{alg}, {rule}')
-    axes[0].set(xscale='log', yscale='log', xlabel='width of the code layer', ylabel='max |network − algorithm|'); axes[0].legend(fontsize=7)
+        axes[0].plot([r['width'] for r in pts], [r['error'] for r in pts], ls, marker='o',
+                     color='C0' if alg == 'kernel regression' else 'C1', label=f'{alg}, {rule}')
+    axes[0].set(xscale='log', yscale='log', xlabel='width of the code layer', ylabel='max |network − algorithm|')
+    axes[0].legend(fontsize=7)
     pts = [r for r in rows if r['algorithm'] == 'running average']
-    axes[1].plot([r['eps'] for r in pts], [r['error'] for r in pts], marker='o', color='C2', label='running average, oja')
-    axes[1].set(xscale='log', yscale='log', xlabel='feedback scale ε', ylabel='max |network − algorithm|'); axes[1].legend(fontsize=7)
+    axes[1].plot([r['eps'] for r in pts], [r['error'] for r in pts], marker='o', color='C2',
+                 label='running average, oja')
+    axes[1].set(xscale='log', yscale='log', xlabel='feedback scale ε', ylabel='max |network − algorithm|')
+    axes[1].legend(fontsize=7)
     return axes
 
 # %% ../nbs/12_universality.ipynb #d5b1fcdf
 def tied_feedback_errors(widths=(10, 50, 200, 400), runs:int=8, seed:int=0)->list:
-    "Rows `{feedback, width, error}`: kernel regression with decoupled feedback, and with feedback tied to the readout's weights."
+    ("Rows `{feedback, width, error}`: kernel regression with decoupled feedback, "
+     "and with feedback tied to the readout's weights.")
     x, y, xq = noisy_sine_streams(runs, seed=seed)
     target, rows = kernel_regression(x, y, xq, 0.3), []
     for M in widths:
-        rows.append({'feedback': 'decoupled', 'width': M, 'error': (predict_regression(*kernel_regression_net(M), x, y, xq) - target).abs().max().item()})
+        rows.append({'feedback': 'decoupled', 'width': M,
+                     'error': (predict_regression(*kernel_regression_net(M), x, y, xq) - target).abs().max().item()})
         learner, meta = bump_network(M, 1e-3 * torch.tensor([[1.0], [-1.0], [0.0]]), torch.zeros(3))
         u = read_memory(learner, meta, write_memory(learner, meta, x, y[..., None]), xq)
         s = u[..., 0] - u[..., 1]

@@ -36,7 +36,8 @@ class ImageSet:
     def image_shape(self)->tuple: return tuple(self.images.shape[2:])
     @functools.cached_property
     def fingerprint(self)->str:
-        "The first 16 hex digits of the SHA-256 of the images and their normalisation: what an evaluation cache keys on."
+        ("The first 16 hex digits of the SHA-256 of the images and their normalisation: "
+         "what an evaluation cache keys on.")
         h = hashlib.sha256(repr((list(self.images.shape), self.mean, self.std)).encode())
         h.update(self.images.contiguous().cpu().numpy().tobytes())
         return h.hexdigest()[:16]
@@ -45,14 +46,16 @@ class ImageSet:
                 )->torch.Tensor:
         "Images scaled to [0, 1] and normalised, float32."
         c = images.shape[-3]
-        mean, std = (torch.tensor(v, dtype=torch.float32, device=images.device).reshape(c, 1, 1) for v in (self.mean, self.std))
+        mean, std = (torch.tensor(v, dtype=torch.float32, device=images.device).reshape(c, 1, 1)
+                     for v in (self.mean, self.std))
         return (images.float() / 255 - mean) / std
 
 def _resize(images:np.ndarray, size:int, chunk:int=2048)->torch.Tensor:
     "uint8 images `[N, C, H, W]` resized to `size` x `size` (antialiased bilinear), in chunks to bound memory."
     x = torch.from_numpy(np.ascontiguousarray(images))
     if x.shape[-1] == size and x.shape[-2] == size: return x.clone()
-    out = [torch.nn.functional.interpolate(c.float() / 255, size=(size, size), mode='bilinear', antialias=True, align_corners=False)
+    out = [torch.nn.functional.interpolate(c.float() / 255, size=(size, size), mode='bilinear', antialias=True,
+                                           align_corners=False)
            for c in x.split(chunk)]
     return (torch.cat(out) * 255).round_().clamp_(0, 255).to(torch.uint8)
 
@@ -60,28 +63,37 @@ def _resize(images:np.ndarray, size:int, chunk:int=2048)->torch.Tensor:
 OMNIGLOT_SPLITS = ('background', 'evaluation')
 _PNG = re.compile(r'(\d+)_(\d+)\.png')
 
-def _bad_file(path, e): return ValueError(f"cannot read {str(path)!r} ({type(e).__name__}: {e}); the file may be truncated or corrupt")
+def _bad_file(path, e):
+    return ValueError(f"cannot read {str(path)!r} ({type(e).__name__}: {e}); the file may be truncated or corrupt")
 
 def _check_sum(path:Path):
     "Raise `ValueError` if a `SHA256SUMS` file beside `path` lists it and its bytes do not match."
     sums = path.parent / 'SHA256SUMS'
     if not sums.is_file(): return
-    want = {parts[1].lstrip('*'): parts[0].lower() for line in sums.read_text().splitlines() if len(parts := line.split()) == 2}.get(path.name)
+    want = {parts[1].lstrip('*'): parts[0].lower()
+            for line in sums.read_text().splitlines() if len(parts := line.split()) == 2}.get(path.name)
     if want is None: return
     h = hashlib.sha256()
     with open(path, 'rb') as f:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
-    if h.hexdigest() != want: raise ValueError(f"{str(path)!r} does not match its entry in {str(sums)!r} (SHA-256 {h.hexdigest()[:16]}..., expected {want[:16]}...): the file is damaged or was replaced; fetch it again")
+    if h.hexdigest() != want:
+        raise ValueError(f"{str(path)!r} does not match its entry in {str(sums)!r} "
+                         f"(SHA-256 {h.hexdigest()[:16]}..., expected {want[:16]}...): "
+                         "the file is damaged or was replaced; fetch it again")
 
 def _omniglot_npz(path:Path)->np.ndarray:
     try: z = np.load(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e: raise _bad_file(path, e) from None
-    if not isinstance(z, np.lib.npyio.NpzFile): raise ValueError(f"{str(path)!r} holds a single array (an .npy file), not an .npz archive with an 'images' array: save it with np.savez")
+    if not isinstance(z, np.lib.npyio.NpzFile):
+        raise ValueError(f"{str(path)!r} holds a single array (an .npy file), "
+                         "not an .npz archive with an 'images' array: save it with np.savez")
     try:
         with z: files, a = z.files, (z['images'] if 'images' in z.files else None)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e: raise _bad_file(path, e) from None
-    if a is None: raise ValueError(f"{str(path)!r} has no 'images' array (found {files}); expected the Omniglot archive layout")
-    if a.ndim != 4: raise ValueError(f"{str(path)!r}: images must be [characters, drawings, H, W], got shape {list(a.shape)}")
+    if a is None:
+        raise ValueError(f"{str(path)!r} has no 'images' array (found {files}); expected the Omniglot archive layout")
+    if a.ndim != 4:
+        raise ValueError(f"{str(path)!r}: images must be [characters, drawings, H, W], got shape {list(a.shape)}")
     if a.dtype == bool or (a.dtype == np.uint8 and a.max() <= 1): return a.astype(np.uint8) * 255
     if a.dtype == np.uint8: return a
     raise ValueError(f"{str(path)!r}: images must be bool (True is paper) or uint8, got {a.dtype}")
@@ -90,16 +102,22 @@ def _omniglot_folder(folder:Path)->np.ndarray:
     chars = {}
     for png in folder.glob('*/*/*.png'):
         m = _PNG.fullmatch(png.name)
-        if m is None: raise ValueError(f"unexpected file {str(png)!r} in the Omniglot folder; names must look like 0709_17.png")
+        if m is None:
+            raise ValueError(f"unexpected file {str(png)!r} in the Omniglot folder; names must look like 0709_17.png")
         chars.setdefault(int(m.group(1)), []).append((int(m.group(2)), png))
-    if not chars: raise ValueError(f"{str(folder)!r} holds no <alphabet>/<character>/*.png files; expected torchvision's omniglot-py layout")
+    if not chars:
+        raise ValueError(f"{str(folder)!r} holds no <alphabet>/<character>/*.png files; "
+                         "expected torchvision's omniglot-py layout")
     ids = sorted(chars)  # Omniglot numbers its characters consecutively, the background set from 1
     missing = sorted(set(range(1 if folder.name == 'images_background' else ids[0], ids[-1] + 1)) - set(ids))
-    if missing: raise ValueError(f"{str(folder)!r} lacks the characters with ids {missing[:10]}{' ...' if len(missing) > 10 else ''} (its ids run to {ids[-1]}): is the folder complete?")
+    if missing: raise ValueError(f"{str(folder)!r} lacks the characters with ids {missing[:10]}"
+                                 f"{' ...' if len(missing) > 10 else ''} (its ids run to {ids[-1]}): "
+                                 "is the folder complete?")
     counts = {len(v) for v in chars.values()}
     if len(counts) > 1:
         c = min(chars, key=lambda k: len(chars[k]))
-        raise ValueError(f"characters in {str(folder)!r} have different numbers of drawings {sorted(counts)}; character id {c} has {len(chars[c])}: is the folder complete?")
+        raise ValueError(f"characters in {str(folder)!r} have different numbers of drawings {sorted(counts)}; "
+                         f"character id {c} has {len(chars[c])}: is the folder complete?")
     _check_split_ids(folder, ids)
     out = []
     for cid in sorted(chars):
@@ -107,27 +125,38 @@ def _omniglot_folder(folder:Path)->np.ndarray:
             try:
                 with Image.open(png) as im: out.append(np.asarray(im.convert('L')))
             except OSError as e: raise _bad_file(png, e) from None
-            if out[-1].shape != out[0].shape: raise ValueError(f"{str(png)!r} is {out[-1].shape[1]}x{out[-1].shape[0]} pixels, the folder's first image {out[0].shape[1]}x{out[0].shape[0]}: all drawings must have one size")
+            if out[-1].shape != out[0].shape:
+                raise ValueError(f"{str(png)!r} is {out[-1].shape[1]}x{out[-1].shape[0]} pixels, "
+                                 f"the folder's first image {out[0].shape[1]}x{out[0].shape[0]}: "
+                                 "all drawings must have one size")
     return np.stack(out).reshape(len(chars), counts.pop(), *out[0].shape)
 
 def _png_ids(folder:Path)->list:
     "Sorted character ids of the Omniglot PNGs in `folder` (none if it is absent)."
     return sorted({int(m.group(1)) for p in folder.glob('*/*/*.png') if (m := _PNG.fullmatch(p.name))})
 
-OMNIGLOT_LAST_ID = 1623 # the official evaluation set's last character id (its first is 965; the background set runs from 1 to 964)
+# the official evaluation set's last character id (its first is 965; the background set runs from 1 to 964)
+OMNIGLOT_LAST_ID = 1623
 
 def _check_split_ids(folder:Path, ids:list):
-    "A whole alphabet missing at a split's edge: the evaluation set must begin where the background set (when beside it) ends, and the official one end at 1623."
+    ("A whole alphabet missing at a split's edge: the evaluation set must begin where the background set "
+     "(when beside it) ends, and the official one end at 1623.")
     evaluation = folder.name == 'images_evaluation'
-    bg, ev = (_png_ids(folder.with_name('images_background')), ids) if evaluation else (ids, _png_ids(folder.with_name('images_evaluation')))
+    bg, ev = ((_png_ids(folder.with_name('images_background')), ids) if evaluation
+              else (ids, _png_ids(folder.with_name('images_evaluation'))))
     if bg and ev and ev[0] != bg[-1] + 1:
-        raise ValueError(f"the background set in {str(folder.parent)!r} ends at character id {bg[-1]} and the evaluation set begins at {ev[0]}: "
-                         "an alphabet at the end of the one or the start of the other is missing; is the folder complete?")
+        raise ValueError(f"the background set in {str(folder.parent)!r} ends at character id {bg[-1]} "
+                         f"and the evaluation set begins at {ev[0]}: "
+                         "an alphabet at the end of the one or the start of the other is missing; "
+                         "is the folder complete?")
     if evaluation and ev[0] == 965 and ev[-1] != OMNIGLOT_LAST_ID:
-        raise ValueError(f"{str(folder)!r} ends at character id {ev[-1]}, the official evaluation set at {OMNIGLOT_LAST_ID}: an alphabet at its end is missing; is the folder complete?")
+        raise ValueError(f"{str(folder)!r} ends at character id {ev[-1]}, "
+                         f"the official evaluation set at {OMNIGLOT_LAST_ID}: "
+                         "an alphabet at its end is missing; is the folder complete?")
 
 def _stamp(path:Path)->int:
-    "The loaders' cache key for a file, or for everything under a folder: each file's name, size, inode and change time (which any write sets, and no tool sets back)."
+    ("The loaders' cache key for a file, or for everything under a folder: each file's name, size, inode "
+     "and change time (which any write sets, and no tool sets back).")
     files = sorted(path.rglob('*')) if path.is_dir() else [path]
     return hash(tuple((str(p), s.st_size, s.st_ino, s.st_ctime_ns) for p in files for s in [p.stat()]))
 
@@ -136,15 +165,18 @@ def _loader_root(what:str, root, split:str, splits:tuple, image_size:int)->Path:
     check_choice('split', split, splits)
     check_range('image_size', image_size, lo=1, integer=True)
     root = Path(root).expanduser()
-    if root.is_file(): raise FileNotFoundError(f"{what} folder {str(root)!r} is a file; give the folder that holds it ({str(root.parent)!r})")
+    if root.is_file():
+        raise FileNotFoundError(f"{what} folder {str(root)!r} is a file; "
+                                f"give the folder that holds it ({str(root.parent)!r})")
     if not root.is_dir(): raise FileNotFoundError(f"{what} folder {str(root)!r} does not exist")
     return root
 
 def _omniglot_source(root:Path, split:str)->Path:
     for p in (root / f'images_{split}.npz', root / f'images_{split}', root / 'omniglot-py' / f'images_{split}'):
         if p.exists(): return p
-    raise FileNotFoundError(f"no Omniglot {split} set under {str(root)!r}: expected images_{split}.npz (NumPy archives) "
-                            f"or images_{split}/<alphabet>/<character>/*.png, possibly inside omniglot-py/ (torchvision's download)")
+    raise FileNotFoundError(f"no Omniglot {split} set under {str(root)!r}: expected images_{split}.npz "
+                            f"(NumPy archives) or images_{split}/<alphabet>/<character>/*.png, "
+                            "possibly inside omniglot-py/ (torchvision's download)")
 
 @functools.lru_cache(maxsize=4)
 def _load_omniglot(path:Path, size:int, mtime:int)->torch.Tensor:
@@ -172,13 +204,15 @@ def _by_class(labels:list, what:str)->list:
     counts = {k: len(v) for k, v in groups.items()}
     if len(set(counts.values())) > 1:
         c = min(counts, key=counts.get)
-        raise ValueError(f"{what}: classes have different numbers of images ({min(counts.values())} to {max(counts.values())}; class {c!r} has {counts[c]})")
+        raise ValueError(f"{what}: classes have different numbers of images "
+                         f"({min(counts.values())} to {max(counts.values())}; class {c!r} has {counts[c]})")
     return list(groups.values())
 
 def _mini_csv(root:Path, split:str, size:int)->np.ndarray:
     path = root / f'{split}.csv'
     with open(path, newline='') as f: rows = [r for r in csv.reader(f) if r]
-    if not rows or [c.strip() for c in rows[0][:2]] != ['filename', 'label']: raise ValueError(f"{str(path)!r} must start with the header 'filename,label'")
+    if not rows or [c.strip() for c in rows[0][:2]] != ['filename', 'label']:
+        raise ValueError(f"{str(path)!r} must start with the header 'filename,label'")
     rows = rows[1:]
     if not rows: raise ValueError(f"{str(path)!r} lists no images")
     imgs = []
@@ -186,7 +220,9 @@ def _mini_csv(root:Path, split:str, size:int)->np.ndarray:
         name = r[0]; p = root / 'images' / name
         if not p.exists(): raise FileNotFoundError(f"{str(path)!r} lists {name!r}, but {str(p)!r} does not exist")
         try:
-            with Image.open(p) as im: imgs.append(_resize(np.asarray(im.convert('RGB')).transpose(2, 0, 1)[None], size)[0].permute(1, 2, 0).numpy())
+            with Image.open(p) as im:
+                imgs.append(_resize(np.asarray(im.convert('RGB')).transpose(2, 0, 1)[None], size)[0]
+                            .permute(1, 2, 0).numpy())
         except OSError as e: raise _bad_file(p, e) from None
     idx = _by_class([r[1] for r in rows], str(path))
     return np.stack(imgs)[np.array(idx)]
@@ -200,17 +236,23 @@ def _mini_pickle(path:Path)->np.ndarray:
     if isinstance(d, dict) and 'image_data' in d and 'class_dict' in d:
         data, idx = np.asarray(d['image_data']), [list(v) for v in d['class_dict'].values()]
         if len({len(v) for v in idx}) > 1: raise ValueError(f"{str(path)!r}: classes have different numbers of images")
-    elif isinstance(d, dict) and 'data' in d and 'labels' in d: data, idx = np.asarray(d['data']), _by_class(list(d['labels']), str(path))
-    else: raise ValueError(f"{str(path)!r} is not a Mini-ImageNet cache: expected a dict with 'image_data' and 'class_dict', or 'data' and 'labels'")
-    if data.ndim != 4 or data.shape[-1] != 3 or data.dtype != np.uint8: raise ValueError(f"{str(path)!r}: images must be uint8 [N, H, W, 3], got {data.dtype} {list(data.shape)}")
+    elif isinstance(d, dict) and 'data' in d and 'labels' in d:
+        data, idx = np.asarray(d['data']), _by_class(list(d['labels']), str(path))
+    else:
+        raise ValueError(f"{str(path)!r} is not a Mini-ImageNet cache: "
+                         "expected a dict with 'image_data' and 'class_dict', or 'data' and 'labels'")
+    if data.ndim != 4 or data.shape[-1] != 3 or data.dtype != np.uint8:
+        raise ValueError(f"{str(path)!r}: images must be uint8 [N, H, W, 3], got {data.dtype} {list(data.shape)}")
     return data[np.array(idx)]
 
 def _mini_source(root:Path, split:str):
     if (root / f'{split}.csv').exists() and (root / 'images').is_dir(): return 'csv', root
-    names = [f'mini-imagenet-cache-{split}.pkl', f'miniImageNet_category_split_{split}.pickle'] + (['miniImageNet_category_split_train_phase_train.pickle'] if split == 'train' else [])
+    names = ([f'mini-imagenet-cache-{split}.pkl', f'miniImageNet_category_split_{split}.pickle']
+             + (['miniImageNet_category_split_train_phase_train.pickle'] if split == 'train' else []))
     for n in names:
         if (root / n).exists(): return 'pickle', root / n
-    raise FileNotFoundError(f"no Mini-ImageNet {split} split under {str(root)!r}: expected images/ with {split}.csv (Ravi & Larochelle), or one of {names}")
+    raise FileNotFoundError(f"no Mini-ImageNet {split} split under {str(root)!r}: "
+                            f"expected images/ with {split}.csv (Ravi & Larochelle), or one of {names}")
 
 @functools.lru_cache(maxsize=4)
 def _load_miniimagenet(kind:str, path:Path, split:str, size:int, mtime:int)->torch.Tensor:
@@ -225,7 +267,8 @@ def load_miniimagenet(root, # folder holding images/ and the CSVs, or a cache pi
                      )->ImageSet:
     "One Mini-ImageNet split as an `ImageSet` of `[classes, images, 3, size, size]` (cached per process)."
     kind, path = _mini_source(_loader_root('Mini-ImageNet', root, split, MINIIMAGENET_SPLITS, image_size), split)
-    return ImageSet(_load_miniimagenet(kind, path.resolve(), split, image_size, _stamp(path)), IMAGENET_MEAN, IMAGENET_STD, f'miniimagenet {split} ({path})')
+    return ImageSet(_load_miniimagenet(kind, path.resolve(), split, image_size, _stamp(path)),
+                    IMAGENET_MEAN, IMAGENET_STD, f'miniimagenet {split} ({path})')
 
 # %% ../nbs/02_vision.ipynb #25db15e6
 DATASETS = {'omniglot': (load_omniglot, ('background', 'evaluation'), 1),
@@ -243,7 +286,8 @@ def load_images(dataset:str, # 'omniglot' or 'miniimagenet'
 def check_dataset(dataset:str, # 'omniglot' or 'miniimagenet'
                   root # its folder
                  ):
-    "Raise `FileNotFoundError` unless `root` holds both the meta-training and the evaluation classes of `dataset` (looks for the files, loads nothing)."
+    ("Raise `FileNotFoundError` unless `root` holds both the meta-training and the evaluation classes of `dataset` "
+     "(looks for the files, loads nothing).")
     check_choice('dataset', dataset, tuple(DATASETS))
     what, find = {'omniglot': ('Omniglot', _omniglot_source), 'miniimagenet': ('Mini-ImageNet', _mini_source)}[dataset]
     names = DATASETS[dataset][1]
@@ -267,7 +311,8 @@ def write_synthetic_omniglot(root, # folder to write into
         ims = ~_patterns(rng, n, n_drawings, (side, side))  # True is paper
         if layout == 'npz':
             root.mkdir(parents=True, exist_ok=True)
-            np.savez(root / f'images_{split}.npz', images=ims, labels=np.arange(first, first + n)[:, None].repeat(n_drawings, 1))
+            np.savez(root / f'images_{split}.npz', images=ims,
+                     labels=np.arange(first, first + n)[:, None].repeat(n_drawings, 1))
         else:
             for c in range(n):
                 d = root / 'omniglot-py' / f'images_{split}' / f'Alphabet_{c // 5}' / f'character{c % 5 + 1:02d}'
@@ -277,7 +322,7 @@ def write_synthetic_omniglot(root, # folder to write into
     return root
 
 def write_synthetic_miniimagenet(root, # folder to write into
-                                 layout:str='csv', # 'csv' (Ravi & Larochelle) or 'pickle' (mini-imagenet-cache-<split>.pkl)
+                                 layout:str='csv', # 'csv' (Ravi & Larochelle) or 'pickle' (mini-imagenet-cache-*.pkl)
                                  n_classes:tuple=(6, 3, 4), # classes in train, val, test
                                  n_per_class:int=12, side:int=84, seed:int=0)->Path:
     "Write a tiny Mini-ImageNet-like data set in `layout`; return `root`. Both layouts hold the same pixels."
@@ -286,10 +331,13 @@ def write_synthetic_miniimagenet(root, # folder to write into
     root.mkdir(parents=True, exist_ok=True)
     for split, n in zip(MINIIMAGENET_SPLITS, n_classes):
         colour = rng.integers(0, 256, (n, 1, 1, 1, 3))
-        ims = (_patterns(rng, n, n_per_class, (side, side))[..., None] * colour + rng.integers(0, 40, (n, n_per_class, side, side, 3))).clip(0, 255).astype(np.uint8)
+        ims = (_patterns(rng, n, n_per_class, (side, side))[..., None] * colour
+               + rng.integers(0, 40, (n, n_per_class, side, side, 3))).clip(0, 255).astype(np.uint8)
         if layout == 'pickle':
             with open(root / f'mini-imagenet-cache-{split}.pkl', 'wb') as f:
-                pickle.dump({'image_data': ims.reshape(-1, side, side, 3), 'class_dict': {f'n{c:04d}': list(range(c * n_per_class, (c + 1) * n_per_class)) for c in range(n)}}, f)
+                pickle.dump({'image_data': ims.reshape(-1, side, side, 3),
+                             'class_dict': {f'n{c:04d}': list(range(c * n_per_class, (c + 1) * n_per_class))
+                                            for c in range(n)}}, f)
             continue
         (root / 'images').mkdir(exist_ok=True)
         rows = [('filename', 'label')]
@@ -320,22 +368,28 @@ class FewShotTask(Config):
 
     def check_images(self, images:ImageSet):
         "Raise `ValueError` unless `images` has enough classes and images per class for this task."
-        if images.n_classes < self.n_way: raise ValueError(f"{images.name or 'the image set'} has {images.n_classes} classes, fewer than n_way={self.n_way}")
+        if images.n_classes < self.n_way:
+            raise ValueError(f"{images.name or 'the image set'} has {images.n_classes} classes, "
+                             f"fewer than n_way={self.n_way}")
         need = self.k_shot + self.n_query if self.query != 'redraw' else max(self.k_shot, self.n_query)
-        if images.n_per_class < need: raise ValueError(f"{images.name or 'the image set'} has {images.n_per_class} images per class; query={self.query!r} needs {need}")
+        if images.n_per_class < need:
+            raise ValueError(f"{images.name or 'the image set'} has {images.n_per_class} images per class; "
+                             f"query={self.query!r} needs {need}")
 
 # %% ../nbs/02_vision.ipynb #b9b46c42
 def _rand_perm(g, *shape): return torch.rand(shape, generator=g).sort(dim=-1, stable=True).indices
 
 def fewshot_indices(task:FewShotTask, images:ImageSet, generator:torch.Generator, n_episodes:int=1)->dict:
-    "Which image (class, index) each step and query of `n_episodes` episodes shows, and its label; cheap, so draw all first."
+    ("Which image (class, index) each step and query of `n_episodes` episodes shows, and its label; "
+     "cheap, so draw all first.")
     task.check_images(images)
     check_range('n_episodes', n_episodes, lo=1, integer=True)
     E, N, k, nq, n = n_episodes, task.n_way, task.k_shot, task.n_query, images.n_per_class
     cls = _rand_perm(generator, E, images.n_classes)[:, :N]
     label = _rand_perm(generator, E, N)
     if task.query == 'held_out':  # the first k images of each class, in random order when i.i.d., and the last n_query
-        shot, qshot = (_rand_perm(generator, E, N, k) if task.order == 'iid' else torch.arange(k).expand(E, N, k)), torch.arange(n - nq, n).expand(E, N, nq)
+        shot, qshot = ((_rand_perm(generator, E, N, k) if task.order == 'iid' else torch.arange(k).expand(E, N, k)),
+                       torch.arange(n - nq, n).expand(E, N, nq))
     else:
         perm = _rand_perm(generator, E, N, n)
         shot = perm[..., :k]
@@ -346,7 +400,8 @@ def fewshot_indices(task:FewShotTask, images:ImageSet, generator:torch.Generator
     for c in range(N): j += (slot == c) * ((slot == c).cumsum(1) - 1)
     rows, qslot = torch.arange(E)[:, None], torch.arange(N).repeat_interleave(nq).expand(E, N * nq)
     return {'cls': cls.gather(1, slot), 'img': shot[rows, slot, j], 'label': label.gather(1, slot),
-            'qcls': cls.gather(1, qslot), 'qimg': qshot[rows, qslot, torch.arange(N * nq) % nq], 'qlabel': label.gather(1, qslot)}
+            'qcls': cls.gather(1, qslot), 'qimg': qshot[rows, qslot, torch.arange(N * nq) % nq],
+            'qlabel': label.gather(1, qslot)}
 
 def gather_episodes(idx:dict, # from `fewshot_indices`
                     images:ImageSet, n_out:int, # the set and the size of the one-hot targets
@@ -356,8 +411,8 @@ def gather_episodes(idx:dict, # from `fewshot_indices`
     i = {k: v[rows] for k, v in idx.items()}
     flat = lambda c, j: images.to_float(images.images[c, j]).flatten(-3)
     onehot = lambda l: torch.nn.functional.one_hot(l, n_out).float()
-    return Episode(flat(i['cls'], i['img'])[:, :, None], onehot(i['label'])[:, :, None], flat(i['qcls'], i['qimg']), onehot(i['qlabel']),
-                   i['label'][:, :, None], i['qlabel'])
+    return Episode(flat(i['cls'], i['img'])[:, :, None], onehot(i['label'])[:, :, None],
+                   flat(i['qcls'], i['qimg']), onehot(i['qlabel']), i['label'][:, :, None], i['qlabel'])
 
 def sample_fewshot(task:FewShotTask, images:ImageSet, generator:torch.Generator, n_episodes:int=1)->Episode:
     "A batch of `n_episodes` online few-shot episodes drawn from `images`."
@@ -365,7 +420,8 @@ def sample_fewshot(task:FewShotTask, images:ImageSet, generator:torch.Generator,
 
 class FewShotStream:
     "A `FewShotTask` bound to an `ImageSet`: the source meta-training samples episodes from."
-    def __init__(self, task:FewShotTask, images:ImageSet): task.check_images(images); self.task, self.images = task, images
+    def __init__(self, task:FewShotTask, images:ImageSet):
+        task.check_images(images); self.task, self.images = task, images
     def sample(self, generator:torch.Generator, n_episodes:int=1)->Episode:
         "A batch of `n_episodes` episodes."
         return sample_fewshot(self.task, self.images, generator, n_episodes)
@@ -378,7 +434,8 @@ def random_image_episodes(n_in:int, # pixels per image (flattened)
                           n_query:int, # query images
                           generator:torch.Generator, n_episodes:int=1, dtype=torch.float32)->Episode:
     "Episodes of uniform random images with uniform random labels and one-hot targets: few-shot shapes, no data set."
-    lab, labq = (torch.randint(n_classes, s, generator=generator) for s in ((n_episodes, n_steps, 1), (n_episodes, n_query)))
+    lab, labq = (torch.randint(n_classes, s, generator=generator)
+                 for s in ((n_episodes, n_steps, 1), (n_episodes, n_query)))
     onehot = lambda l: torch.nn.functional.one_hot(l, n_out).to(dtype)
     return Episode(torch.rand(n_episodes, n_steps, 1, n_in, generator=generator, dtype=dtype), onehot(lab),
                    torch.rand(n_episodes, n_query, n_in, generator=generator, dtype=dtype), onehot(labq), lab, labq)

@@ -19,10 +19,12 @@ from .meta import lifetime_shape, meta_train
 
 # %% ../nbs/09b_workers.ipynb #5d3d3c7a
 def _worker_main():
-    "A training worker: read `(exps, dirs, device, threads, compiled)` pickled on stdin, train the population, write its error (or None) pickled on stdout."
+    ("A training worker: read `(exps, dirs, device, threads, compiled)` pickled on stdin, train the population, "
+     "write its error (or None) pickled on stdout.")
     out, sys.stdout = sys.stdout.buffer, sys.stderr  # stdout carries the result only
     exps, dirs, device, threads, compiled = pickle.load(sys.stdin.buffer)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends a worker at once, without a traceback; its parent sees it killed and starts no other
+    # Ctrl-C ends a worker at once, without a traceback; its parent sees it killed and starts no other
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     torch.set_num_threads(threads)
     try: _train_population(exps, dirs, device, quiet=True, compiled=compiled); err = None
@@ -33,12 +35,14 @@ def _worker_main():
 
 def _train_population(exps:list, dirs:list, device, quiet:bool, compiled:bool=False)->list:
     "Train one population, resuming each run whose folder already holds its config."
-    return meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=quiet, compiled=compiled)
+    return meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=quiet,
+                      compiled=compiled)
 
 def default_workers(device='auto')->int:
     "Populations to train at once: one per CPU core on a CPU device, one on a GPU (where they would share it)."
     if get_device(device).type != 'cpu': return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1  # the cores this process may use
+    # the cores this process may use
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
 
 def _end_with_parent(parent:int, poll:float=1.0):
     "End this worker (as `SIGTERM` would) once its parent process is gone: no orphan goes on training."
@@ -51,24 +55,29 @@ def _episodes_logged(dirs:list)->int:
 
 def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
                       device, quiet:bool, workers:int, compiled:bool=False, poll:float=2.0):
-    "Train each population in a worker process, `workers` at a time, the largest first; one progress bar over all; the first error is raised once the others end."
+    ("Train each population in a worker process, `workers` at a time, the largest first; one progress bar over all; "
+     "the first error is raised once the others end.")
     queue = sorted(groups, key=lambda g: -len(g[0]) * max(x.episodes for x in g[0]))
     workers = min(workers, len(groups))
     all_dirs, threads = [d for _, ds in groups for d in ds], max(1, torch.get_num_threads() // workers)
     desc = lambda done: f'{done} of {len(groups)} populations done, {workers} workers'
-    bar = tqdm(total=sum(x.episodes for xs, _ in groups for x in xs), initial=_episodes_logged(all_dirs), disable=quiet, unit='ep', desc=desc(0))
-    running, errors, stopped, n_done = [], [], False, 0  # stopped: a worker was killed by a signal, so no new one starts
+    bar = tqdm(total=sum(x.episodes for xs, _ in groups for x in xs), initial=_episodes_logged(all_dirs), disable=quiet,
+               unit='ep', desc=desc(0))
+    # stopped: a worker was killed by a signal, so no new one starts
+    running, errors, stopped, n_done = [], [], False, 0
     try:
         while running or (queue and not stopped):
             while queue and len(running) < workers and not stopped:
-                p = subprocess.Popen([sys.executable, '-c', 'from flp_nb.workers import _worker_main; _worker_main()'], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                p = subprocess.Popen([sys.executable, '-c', 'from flp_nb.workers import _worker_main; _worker_main()'],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                 p.stdin.write(pickle.dumps((*queue.pop(0), device, threads, compiled))); p.stdin.close()
                 running.append(p)
             time.sleep(poll)
             for p in [p for p in running if p.poll() is not None]:
                 running.remove(p)
                 blob = p.stdout.read()
-                err = pickle.loads(blob) if blob else RuntimeError(f"a training worker ended with exit code {p.returncode} and no result (see its messages above)")
+                err = pickle.loads(blob) if blob else RuntimeError(
+                    f"a training worker ended with exit code {p.returncode} and no result (see its messages above)")
                 if err is not None: errors.append(err)
                 stopped |= p.returncode < 0
                 n_done += 1; bar.set_description(desc(n_done), refresh=False)
@@ -85,10 +94,11 @@ def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
 def ensure_trained(exp:Experiment|list, # a run's config, or a list of them (a population)
                    run_dir, # its run folder, or one per config
                    device='auto', quiet:bool=False,
-                   workers:int=1, # populations trained at once, each in a worker process of its own (1: one after another, in this process; see `default_workers`)
+                   workers:int=1, # populations trained at once in subprocesses (1: in turn here; see `default_workers`)
                    compiled:bool=False # compile each lifetime step (see `meta_train`)
                   )->dict|list:
-    "Meta-parameters of the finished run `exp` in `run_dir` (or of each of several), training or resuming what is unfinished; runs of the same shapes train as one population."
+    ("Meta-parameters of the finished run `exp` in `run_dir` (or of each of several), training or resuming "
+     "what is unfinished; runs of the same shapes train as one population.")
     check_range('workers', workers, lo=1, integer=True)
     population = isinstance(exp, (list, tuple))
     exps, dirs = (list(exp), [Path(d) for d in run_dir]) if population else ([exp], [Path(run_dir)])
@@ -96,13 +106,15 @@ def ensure_trained(exp:Experiment|list, # a run's config, or a list of them (a p
     for i, (x, d) in enumerate(zip(exps, dirs)):
         if (d / 'checkpoint.pt').exists() and saved_config(x, d) == x:
             ck = latest_checkpoint(d, device)[0]
-            if ck['episode'] == x.episodes and not source_changed(x, ck): done[i] = ck['meta']  # a changed source is not done: resuming it names the problem
+            # a changed source is not done: resuming it names the problem
+            if ck['episode'] == x.episodes and not source_changed(x, ck): done[i] = ck['meta']
     todo = {}  # unfinished runs, grouped into populations that can train together
     for i in range(len(exps)):
         if i not in done: todo.setdefault(lifetime_shape(exps[i]), []).append(i)
     groups = [([exps[i] for i in g], [dirs[i] for i in g]) for g in todo.values()]
     if workers == 1 or len(groups) <= 1:
-        for (xs, ds), g in zip(groups, todo.values()): done.update(zip(g, _train_population(xs, ds, device, quiet, compiled)))
+        for (xs, ds), g in zip(groups, todo.values()):
+            done.update(zip(g, _train_population(xs, ds, device, quiet, compiled)))
     else:
         _train_in_workers(groups, device, quiet, workers, compiled)
         for g in todo.values(): done.update((i, load_checkpoint(dirs[i], device=get_device(device))[0]) for i in g)

@@ -43,7 +43,7 @@ class Experiment(Config):
     gamma: float = 0.3 # the 'multistep' schedule's factor at each milestone
     chunk: int = 1000 # episodes per chunk of the 'chunked' schedule
     clip: float | None = None # clamp every meta-gradient element to [-clip, clip] (OML used 5)
-    nonfinite: str = 'stop' # non-finite loss or gradient: 'stop', 'skip', or 'backoff' (last good state, plasticity rate halved)
+    nonfinite: str = 'stop' # on non-finite values: 'stop', 'skip', 'backoff' (last good state, plasticity rate halved)
     max_skipped: float = 0.5 # 'skip'/'backoff': stop once more than this share of the last 100 (or all) episodes failed
     checkpoint_every: int = 100 # episodes between checkpoints
     snapshot_every: int = 0 # episodes between meta-parameter snapshots in `snapshots/` (0: none); see `read_snapshots`

@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['EVAL_PROTOCOL', 'PRETRAINED', 'experiment_from_json', 'load_run', 'evaluate_run', 'pretrained_names',
-           'save_pretrained', 'load_pretrained', 'lifetime_sweep', 'sweep_table', 'mean_se', 'geo_mean_se', 'rank_test',
-           'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share', 'continual_verdict', 'u_null_counts',
-           'ratio_interval', 'iid_verdict', 'iid_decision_text', 'order_verdict', 'table2_decision',
-           'order_verdict_text', 'table2_decision_text', 'error_table', 'grid_row', 'study_table', 'results_table',
-           'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'save_pretrained', 'load_pretrained', 'evaluate_snapshots', 'lifetime_sweep', 'sweep_table', 'mean_se',
+           'geo_mean_se', 'rank_test', 'spearman', 'finite_mean', 'plateau_exit', 'at_or_below_share',
+           'continual_verdict', 'u_null_counts', 'ratio_interval', 'iid_verdict', 'iid_decision_text', 'order_verdict',
+           'table2_decision', 'order_verdict_text', 'table2_decision_text', 'error_table', 'grid_row', 'study_table',
+           'results_table', 'machine_description', 'results_summary', 'plot_meta_curves', 'plot_results',
+           'plot_learning_curves']
 
 # %% ../nbs/11_evaluate.ipynb #3d4660d9
 import dataclasses, hashlib, importlib.util, io, itertools, json, math, os, re
@@ -20,7 +21,7 @@ import torch
 from .core import check_range
 from .outer import Experiment
 from .lifetime import check_meta
-from .runs import atomic_write, file_fingerprint, latest_checkpoint, load_checkpoint, read_metrics
+from .runs import atomic_write, file_fingerprint, latest_checkpoint, load_checkpoint, read_metrics, read_snapshots
 from .sine import PAPER_TABLE1, SINE_METHODS
 
 # %% ../nbs/11_evaluate.ipynb #571dd9f2
@@ -128,6 +129,21 @@ def load_pretrained(name:str, # '<grid>/<run>', one of `pretrained_names()`
     meta = {k: torch.from_numpy(v).to(device) for k, v in arrays.items()}
     check_meta(exp.learner(), meta)
     return exp, meta, episode
+
+# %% ../nbs/11_evaluate.ipynb #305aed20
+def evaluate_snapshots(run_dir, # a run folder whose run kept snapshots (`snapshot_every`)
+                       runs:int=None # evaluation lifetimes per snapshot (default: the protocol's)
+                      )->dict:
+    "`{episode: evaluation}` of every snapshot kept in `run_dir` (empty when none is), cached in the run folder."
+    run_dir = Path(run_dir)
+    exp, files = experiment_from_json(run_dir / 'config.json'), sorted((run_dir / 'snapshots').glob('*.pt'))
+    key = {'runs': runs, 'protocol': EVAL_PROTOCOL, 'config': file_fingerprint(run_dir / 'config.json'),
+           'snapshots': {p.stem: file_fingerprint(p) for p in files}, 'data': exp.data_fingerprint()}
+    cache = run_dir / f'eval-snapshots-runs={runs}.json'
+    if (saved := _read_cache(cache)) and saved.get('key') == json.loads(json.dumps(key)): return {int(e): r for e, r in saved['results'].items()}
+    res = {e: exp.evaluate(meta, **({'runs': runs} if runs else {})) for e, meta in read_snapshots(run_dir).items()}
+    atomic_write(cache, lambda p: p.write_text(json.dumps({'key': key, 'results': res}) + '\n'))
+    return res
 
 # %% ../nbs/11_evaluate.ipynb #651a8995
 def lifetime_sweep(run_dirs:dict, # label -> run folder

@@ -27,15 +27,18 @@ def demo(method:str='flp3', # a key of SINE_METHODS
          device='auto', # 'auto', 'cpu' or 'cuda'
          quiet:bool=False # no progress bar
         )->dict:
-    "Meta-train `method` at the `cpu` preset for a few episodes with `meta_train`; return the held-out query MSE before and after, and the meta-losses."
+    ("Meta-train `method` at the `cpu` preset for a few episodes with `meta_train`; return the held-out query MSE "
+     "before and after, and the meta-losses.")
     check_range('episodes', episodes, lo=1, integer=True); check_range('n_eval', n_eval, lo=1, integer=True)
-    exp = sine_preset(method, order, 'cpu', seed=seed, episodes=episodes, checkpoint_every=episodes, snapshot_every=episodes, **({'width': width} if width is not None else {}))
+    exp = sine_preset(method, order, 'cpu', seed=seed, episodes=episodes, checkpoint_every=episodes,
+                      snapshot_every=episodes, **({'width': width} if width is not None else {}))
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(run_dir or Path(tmp) / 'demo')
         meta_train(exp, d, device=device, quiet=quiet)
         start, end = read_snapshots(d).values()
         losses = [r['meta_loss'] for r in read_metrics(d)]
-    return {'before': exp.evaluate(start, runs=n_eval)['mse'], 'after': exp.evaluate(end, runs=n_eval)['mse'], 'meta_losses': losses, 'experiment': exp}
+    return {'before': exp.evaluate(start, runs=n_eval)['mse'], 'after': exp.evaluate(end, runs=n_eval)['mse'],
+            'meta_losses': losses, 'experiment': exp}
 
 # %% ../nbs/14_cli.ipynb #8d4162e6
 @console_script
@@ -48,11 +51,14 @@ def demo_main(method:str='flp3', # a key of SINE_METHODS
               run_dir:str=None, # keep the run folder here (default: none kept)
               device:str='auto', # 'auto', 'cpu' or 'cuda'
               quiet:bool=False): # no progress bar
-    "Meta-train a method at the cpu preset for a few episodes and print the query MSE on held-out lifetimes before and after."
-    try: r = demo(method=method, order=order, episodes=episodes, width=width, n_eval=n_eval, seed=seed, run_dir=run_dir, device=device, quiet=quiet)
+    ("Meta-train a method at the cpu preset for a few episodes and print the query MSE on held-out lifetimes before "
+     "and after.")
+    try: r = demo(method=method, order=order, episodes=episodes, width=width, n_eval=n_eval, seed=seed, run_dir=run_dir,
+                  device=device, quiet=quiet)
     except (ValueError, OSError) as e: raise SystemExit(f"flp_demo: {e}")
     x = r['experiment']
-    print(f"{SINE_METHODS[method].label}, width {x.width}, {order} sine streams of {x.lifetime_steps} steps, {episodes} meta-training episodes, seed {seed}")
+    print(f"{SINE_METHODS[method].label}, width {x.width}, {order} sine streams of {x.lifetime_steps} steps, "
+          f"{episodes} meta-training episodes, seed {seed}")
     print(f"query MSE on {n_eval} held-out lifetimes: before {r['before']:.3f}, after {r['after']:.3f}")
 
 # %% ../nbs/14_cli.ipynb #d0066661
@@ -65,22 +71,27 @@ def train_main(config:str, # an experiment's config.json (from a run folder, or 
                compiled:bool=False, # run the lifetime steps through torch.compile, in chunks of 10
                meta_batch:int=None, # episodes per meta-gradient step, instead of the config's (under torchrun, at least the number of processes)
                quiet:bool=False): # no progress bar
-    "Meta-train the experiment in `config` into `run_dir`, or several as one population; under torchrun, one process per rank."
+    ("Meta-train the experiment in `config` into `run_dir`, or several as one population; under torchrun, one process "
+     "per rank.")
     from flp_nb.evaluate import experiment_from_json
     world = int(os.environ.get('WORLD_SIZE', '1'))
     configs, dirs = config.split(','), run_dir.split(',')
     try:
-        if len(configs) != len(dirs): raise ValueError(f"give one run folder per config: {len(configs)} configs, {len(dirs)} run folders")
+        if len(configs) != len(dirs): raise ValueError(f"give one run folder per config: {len(configs)} configs, "
+                                                       f"{len(dirs)} run folders")
         exps = [experiment_from_json(c) for c in configs]
         if meta_batch is not None: exps = [x.replace(meta_batch=meta_batch) for x in exps]
         exp, run_dir = (exps[0], dirs[0]) if len(exps) == 1 else (exps, dirs)
         if world > 1:
             dev = get_device(device)
-            if dev.type == 'cuda': device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"; torch.cuda.set_device(device)
+            if dev.type == 'cuda':
+                device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"; torch.cuda.set_device(device)
             torch.distributed.init_process_group('nccl' if dev.type == 'cuda' else 'gloo')
         meta_train(exp, run_dir, resume=resume, device=device, quiet=quiet, segment=segment, compiled=compiled)
-    except (ValueError, FloatingPointError, OSError, RunFolderInUse) as e: raise SystemExit(f"flp_train: {e}")  # OSError: data not found, or a write that failed (it names the file)
-    except KeyboardInterrupt: raise SystemExit(f"flp_train: interrupted; the same command with --resume continues from the last checkpoint") from None
+    # OSError: data not found, or a write that failed (it names the file)
+    except (ValueError, FloatingPointError, OSError, RunFolderInUse) as e: raise SystemExit(f"flp_train: {e}")
+    except KeyboardInterrupt: raise SystemExit(f"flp_train: interrupted; the same command with --resume continues from "
+                                               f"the last checkpoint") from None
     finally:
         if world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if int(os.environ.get('RANK', '0')) == 0:
@@ -91,37 +102,48 @@ def _run_summary(run_dir:Path)->str:
     rows = read_metrics(run_dir)
     if not rows: return f"{run_dir}: no episode trained"
     last = [r['meta_loss'] for r in rows[-100:]]
-    return f"{run_dir}: {len(rows)} episodes, meta-loss {sum(last) / len(last):.4g} (mean of the last {len(last)}), {rows[-1]['skipped']} skipped, {rows[-1]['seconds'] / 60:.1f} min of training"
+    return (f"{run_dir}: {len(rows)} episodes, meta-loss {sum(last) / len(last):.4g} (mean of the last {len(last)}), "
+            f"{rows[-1]['skipped']} skipped, {rows[-1]['seconds'] / 60:.1f} min of training")
 
 # %% ../nbs/14_cli.ipynb #dcee1d44
-REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb', 'continual': 'continual.ipynb', 'iid': 'iid.ipynb', 'table2': 'table2.ipynb'}
-STUDY_GRIDS = {'continual': continual_grid, 'iid': iid_claim_grid}  # studies: notebooks whose grid is a function of (scale, seeds, first_seed)
+REPRO_NOTEBOOKS = {'sine': 'sine.ipynb', 'fewshot': 'fewshot.ipynb', 'analysis': 'analysis.ipynb',
+                   'continual': 'continual.ipynb', 'iid': 'iid.ipynb', 'table2': 'table2.ipynb'}
+# studies: notebooks whose grid is a function of (scale, seeds, first_seed)
+STUDY_GRIDS = {'continual': continual_grid, 'iid': iid_claim_grid}
 
 def repro_notebook(experiment:str)->Path:
     "Path of the reproduction notebook for `experiment` (needs a source checkout of flp_nb)."
     check_choice('experiment', experiment, tuple(REPRO_NOTEBOOKS))
-    nb = Path(importlib.util.find_spec('flp_nb').origin).resolve().parents[1] / 'nbs' / 'repro' / REPRO_NOTEBOOKS[experiment]
-    if not nb.exists(): raise ValueError(f"reproduction notebook {str(nb)!r} not found: flp_reproduce needs a source checkout of flp_nb (git clone, then pip install -e .)")
+    nb = (Path(importlib.util.find_spec('flp_nb').origin).resolve().parents[1]
+          / 'nbs' / 'repro' / REPRO_NOTEBOOKS[experiment])
+    if not nb.exists(): raise ValueError(f"reproduction notebook {str(nb)!r} not found: flp_reproduce needs a source "
+                                         "checkout of flp_nb (git clone, then pip install -e .)")
     return nb
 
 def _fewshot_params(scale, width, dataset, data_dir)->dict:
     "Check the few-shot options; the notebook parameters they give."
     from flp_nb.vision import DATASETS
-    if width is not None: raise ValueError("width applies to the sine reproduction only; the few-shot network is set by the scale")
+    if width is not None: raise ValueError("width applies to the sine reproduction only; the few-shot network is set "
+                                           "by the scale")
     check_choice('dataset', dataset, tuple(DATASETS))
     if data_dir is None:
-        if scale != 'smoke': raise ValueError(f"data_dir is required at scale {scale!r}: the folder holding {dataset} (only smoke runs on a synthetic set)")
+        if scale != 'smoke': raise ValueError(f"data_dir is required at scale {scale!r}: the folder holding {dataset} "
+                                              "(only smoke runs on a synthetic set)")
     elif not Path(data_dir).expanduser().is_dir(): raise ValueError(f"data_dir {data_dir!r} is not a folder")
     return dict(dataset=dataset, data_dir=str(Path(data_dir).expanduser().resolve()) if data_dir else None)
 
-def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str='runs', methods:str=None, episodes:int=None,
-              width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False, workers:int=None, compiled:bool=False, first_seed:int=0)->Path:
-    "Meta-train the reproduction's runs (one progress bar over all), then execute its notebook with papermill; return the output folder."
+def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str='runs', methods:str=None,
+              episodes:int=None,
+              width:int=None, dataset:str='omniglot', data_dir:str=None, device:str='auto', quiet:bool=False,
+              workers:int=None, compiled:bool=False, first_seed:int=0)->Path:
+    ("Meta-train the reproduction's runs (one progress bar over all), then execute its notebook with papermill; return "
+     "the output folder.")
     from flp_nb.sine import SINE_METHODS, SINE_SCALES, sine_grid
     from flp_nb.fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, fewshot_grid, synthetic_data_dir
     from flp_nb.workers import default_workers, ensure_trained
     nb = repro_notebook(experiment)
-    if experiment == 'table2': return _table2(nb, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)
+    if experiment == 'table2': return _table2(nb, scale, seeds, out, methods, episodes, width, dataset, data_dir,
+                                              device, quiet, workers, compiled, first_seed)
     fewshot, analysis, study = experiment == 'fewshot', experiment == 'analysis', STUDY_GRIDS.get(experiment)
     methods_table, scales = (FEWSHOT_METHODS, FEWSHOT_SCALES) if fewshot else (SINE_METHODS, SINE_SCALES)
     if analysis: scales = [s for s in SINE_SCALES if s in FEWSHOT_SCALES]  # it analyses both reproductions' models
@@ -129,14 +151,20 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
     if seeds is not None: check_range('seeds', seeds, lo=1, integer=True)
     if analysis:
         if any(v is not None for v in (methods, episodes, width, workers, seeds, data_dir)):
-            raise ValueError("the analysis takes no methods, episodes, width, workers, seeds or data_dir: it analyses the sine and few-shot reproductions' saved models of seed first_seed")
-        if dataset != 'omniglot': raise ValueError(f"the analysis uses the Omniglot reproduction's models (the paper's Figure 2), so dataset must be 'omniglot', got {dataset!r}")
+            raise ValueError("the analysis takes no methods, episodes, width, workers, seeds or data_dir: it analyses "
+                             "the sine and few-shot reproductions' saved models of seed first_seed")
+        if dataset != 'omniglot': raise ValueError("the analysis uses the Omniglot reproduction's models (the paper's "
+                                                   f"Figure 2), so dataset must be 'omniglot', got {dataset!r}")
         root = Path(out).resolve()
         get_device(device)
-        return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, seed=first_seed, device=device, sine_dir=str(root / f'sine-{scale}'),
+        return _run_notebook(nb, root / f'analysis-{scale}', quiet, scale=scale, seed=first_seed, device=device,
+                             sine_dir=str(root / f'sine-{scale}'),
                              fewshot_dir=str(root / f'fewshot-{dataset}-{scale}'), compiled=compiled)
-    if not fewshot and (data_dir is not None or dataset != 'omniglot'): raise ValueError("dataset and data_dir apply to the few-shot reproduction only")
-    if study and (methods is not None or width is not None): raise ValueError(f"the {experiment} study takes no methods or width: its grid is {study.__name__}'s (flp_nb.sine)")
+    if not fewshot and (data_dir is not None or dataset != 'omniglot'):
+        raise ValueError("dataset and data_dir apply to the few-shot reproduction only")
+    if study and (methods is not None or width is not None):
+        raise ValueError(f"the {experiment} study takes no methods or width: its grid is {study.__name__}'s "
+                         "(flp_nb.sine)")
     chosen = as_list('methods', methods) or None  # repeated names refused here, before anything trains
     for m in chosen or []: check_choice('methods entry', m, tuple(methods_table))
     for k, v in (('episodes', episodes), ('width', width), ('workers', workers)):
@@ -144,32 +172,48 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
     get_device(device)
     extra = _fewshot_params(scale, width, dataset, data_dir) if fewshot else dict(width=width)
     out_dir = Path(out).resolve() / (f'fewshot-{dataset}-{scale}' if fewshot else f'{experiment}-{scale}')
-    over, seeds = {'episodes': episodes} if episodes else {}, list(range(first_seed, first_seed + (seeds or (8 if experiment == 'iid' else 2))))  # iid: 5 a side at least, for its 95% interval
+    # iid: 5 a side at least, for its 95% interval
+    over, seeds = ({'episodes': episodes} if episodes else {},
+                   list(range(first_seed, first_seed + (seeds or (8 if experiment == 'iid' else 2)))))
     if fewshot:
         synthetic = extra['data_dir'] is None
         if synthetic: extra['data_dir'] = str(out_dir / 'synthetic-data')
         runs = fewshot_grid(scale, extra['data_dir'], dataset, chosen, seeds=seeds, **over)
     elif study: runs = study(scale, len(seeds), first_seed, **over)
-    else: runs = sine_grid(scale, chosen, seeds=seeds, **over, **({'width': width} if width else {})) if experiment == 'sine' else {}  # another notebook (a test's) trains its own
+    # another notebook (a test's) trains its own
+    else: runs = sine_grid(scale, chosen, seeds=seeds, **over,
+                           **({'width': width} if width else {})) if experiment == 'sine' else {}
     _make_folder(out_dir)
     if fewshot and synthetic: synthetic_data_dir(out_dir, dataset)
-    if runs and not quiet: print(f"meta-training {len(runs)} runs into {out_dir} (finished runs are reused, unfinished ones resume)", flush=True)
-    if runs: ensure_trained(list(runs.values()), [out_dir / n for n in runs], device=device, quiet=quiet, workers=workers or default_workers(device), compiled=compiled)
-    if study: return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=len(seeds), first_seed=first_seed, episodes=episodes, device=device, workers=workers, compiled=compiled)
-    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=seeds, methods=chosen, episodes=episodes, device=device, workers=workers, compiled=compiled, **extra)
+    if runs and not quiet: print(f"meta-training {len(runs)} runs into {out_dir} (finished runs are reused, unfinished "
+                                 "ones resume)", flush=True)
+    if runs: ensure_trained(list(runs.values()), [out_dir / n for n in runs], device=device, quiet=quiet,
+                            workers=workers or default_workers(device), compiled=compiled)
+    if study: return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=len(seeds), first_seed=first_seed,
+                                   episodes=episodes, device=device, workers=workers, compiled=compiled)
+    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=seeds, methods=chosen, episodes=episodes, device=device,
+                         workers=workers, compiled=compiled, **extra)
 
-def _table2(nb, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)->Path:
-    "Table 2's study on Omniglot: its notebook trains its own grid (`fewshot_claim_grid`), `seeds` for the decided pair and one fewer for each gradient learner."
+def _table2(nb, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled,
+            first_seed)->Path:
+    ("Table 2's study on Omniglot: its notebook trains its own grid (`fewshot_claim_grid`), `seeds` for the decided "
+     "pair and one fewer for each gradient learner.")
     check_choice('scale', scale, ('smoke', 'cpu'))
-    if methods is not None or width is not None or first_seed: raise ValueError("the table2 study takes no methods, width or first_seed: its grid is fewshot_claim_grid's (flp_nb.fewshot)")
-    if dataset != 'omniglot': raise ValueError(f"the table2 study runs on Omniglot (the paper's Table 2), so dataset must be 'omniglot', got {dataset!r}")
-    if seeds is not None: check_range('seeds', seeds, lo=3, integer=True)  # a standard error needs 2 seeds a side, and the gradient rows get one fewer
+    if methods is not None or width is not None or first_seed:
+        raise ValueError("the table2 study takes no methods, width or first_seed: its grid is fewshot_claim_grid's "
+                         "(flp_nb.fewshot)")
+    if dataset != 'omniglot': raise ValueError("the table2 study runs on Omniglot (the paper's Table 2), so dataset "
+                                               f"must be 'omniglot', got {dataset!r}")
+    # a standard error needs 2 seeds a side, and the gradient rows get one fewer
+    if seeds is not None: check_range('seeds', seeds, lo=3, integer=True)
     for k, v in (('episodes', episodes), ('workers', workers)):
         if v is not None: check_range(k, v, lo=1, integer=True)
     get_device(device)
     decided = seeds or 4
-    return _run_notebook(nb, Path(out).resolve() / f'table2-{scale}', quiet, scale=scale, data_dir=_fewshot_params(scale, None, dataset, data_dir)['data_dir'],
-                         decided_seeds=decided, compared_seeds=decided - 1, episodes=episodes, device=device, workers=workers, compiled=compiled)
+    return _run_notebook(nb, Path(out).resolve() / f'table2-{scale}', quiet, scale=scale,
+                         data_dir=_fewshot_params(scale, None, dataset, data_dir)['data_dir'],
+                         decided_seeds=decided, compared_seeds=decided - 1, episodes=episodes, device=device,
+                         workers=workers, compiled=compiled)
 
 def _make_folder(out_dir:Path):
     try: out_dir.mkdir(parents=True, exist_ok=True)
@@ -180,11 +224,14 @@ def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
     import papermill as pm
     _make_folder(out_dir)
     from traitlets.config import Config
-    quiet_kernel = Config({'KernelManager': {'transport_encryption': 'auto'}})  # encrypted where the kernel offers it: no "running over TCP without encryption" warning
-    try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters={**params, 'out_dir': str(out_dir)}, kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet, config=quiet_kernel)
+    # encrypted where the kernel offers it: no "running over TCP without encryption" warning
+    quiet_kernel = Config({'KernelManager': {'transport_encryption': 'auto'}})
+    try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters={**params, 'out_dir': str(out_dir)},
+                             kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet, config=quiet_kernel)
     except pm.PapermillExecutionError as e:
         if e.ename == 'KeyboardInterrupt': raise KeyboardInterrupt from None
-        raise RuntimeError(f"{nb.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} (executed notebook: {out_dir / nb.name})") from None
+        raise RuntimeError(f"{nb.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} (executed notebook: "
+                           f"{out_dir / nb.name})") from None
     return out_dir
 
 @console_script
@@ -203,8 +250,12 @@ def reproduce_main(experiment:str, # which reproduction: 'sine' (Table 1), 'fews
                    compiled:bool=False, # compile the lifetime steps (torch.compile): several times faster at the cpu scale, after one to two minutes' compilation per worker and method
                    quiet:bool=False): # no progress bar
     "Run a reproduction notebook through papermill and print its results table."
-    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled, first_seed)
-    except (ValueError, RuntimeError, FloatingPointError, OSError) as e: raise SystemExit(f"flp_reproduce: {e}")  # FloatingPointError: a run whose meta-gradients went non-finite
-    except KeyboardInterrupt: raise SystemExit("flp_reproduce: interrupted; run the same command again to resume (finished runs are reused, the others continue from their last checkpoint)") from None
+    try: out_dir = reproduce(experiment, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet,
+                             workers, compiled, first_seed)
+    # FloatingPointError: a run whose meta-gradients went non-finite
+    except (ValueError, RuntimeError, FloatingPointError, OSError) as e: raise SystemExit(f"flp_reproduce: {e}")
+    except KeyboardInterrupt: raise SystemExit("flp_reproduce: interrupted; run the same command again to resume "
+                                               "(finished runs are reused, the others continue from their last "
+                                               "checkpoint)") from None
     if (out_dir / 'results.md').exists(): print((out_dir / 'results.md').read_text())
     print(f"executed notebook, figures and tables in {out_dir}")

@@ -28,11 +28,14 @@ from .sine import PAPER_TABLE1, SINE_METHODS
 def experiment_from_json(path)->Experiment:
     "The experiment saved in `path` (a `config.json`), of whichever experiment kind its fields belong to."
     try: d = json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as e: raise ValueError(f"cannot read the config {str(path)!r}: {e}") from None
+    except (OSError, json.JSONDecodeError) as e:
+        raise ValueError(f"cannot read the config {str(path)!r}: {e}") from None
     if not isinstance(d, dict) or 'method' not in d:
-        raise ValueError(f"{str(path)!r} is not a config of any experiment kind: a config is a JSON object naming at least its 'method' (meta_train writes one, `to_json` too), got {d!r:.60}")
+        raise ValueError(f"{str(path)!r} is not a config of any experiment kind: a config is a JSON object naming at "
+                         f"least its 'method' (meta_train writes one, `to_json` too), got {d!r:.60}")
     every = list(Experiment.kinds.values())
-    kinds = [k for k in every if set(d) <= {f.name for f in dataclasses.fields(k)}] or every  # the kinds whose fields it uses: only their errors matter
+    # the kinds whose fields it uses: only their errors matter
+    kinds = [k for k in every if set(d) <= {f.name for f in dataclasses.fields(k)}] or every
     errors = []
     for kind in kinds:
         try: return kind.from_dict(d)
@@ -49,12 +52,14 @@ def load_run(run_dir, # a run folder written by `meta_train`
 EVAL_PROTOCOL = 3 # bumped whenever an evaluation protocol changes, so cached `eval.json` results are recomputed
 
 def _cache_name(overrides:dict)->str:
-    "File of the cached evaluation under `overrides`: `eval.json`, else the overrides spelled out, with a hash where they need escaping."
+    ("File of the cached evaluation under `overrides`: `eval.json`, else the overrides spelled out, with a hash where "
+     "they need escaping.")
     if not overrides: return 'eval.json'
     raw = '-'.join(f'{k}={v}' for k, v in sorted(overrides.items()))
     safe = re.sub(r'[^A-Za-z0-9_.=-]+', '_', raw)[:80]
     if safe == raw: return f'eval-{raw}.json'
-    return f"eval-{safe}-{hashlib.sha1(json.dumps(overrides, sort_keys=True, default=str).encode()).hexdigest()[:8]}.json"
+    return (f"eval-{safe}-"
+            f"{hashlib.sha1(json.dumps(overrides, sort_keys=True, default=str).encode()).hexdigest()[:8]}.json")
 
 def _read_cache(path:Path)->dict|None:
     "A cached evaluation, or None when there is none or it cannot be read (it is then recomputed)."
@@ -65,31 +70,41 @@ def evaluate_run(run_dir, # a finished meta_train run folder
                  runs:int=None, # evaluation lifetimes (default: the protocol's)
                  seed:int=None, # evaluation seed (default: the protocol's)
                  device='cpu',
-                 overrides:dict=None # task fields to change for evaluation, e.g. a longer lifetime: `{'steps_per_function': 160}` or `{'k_shot': 10}`
+                 overrides:dict=None # task fields changed for evaluation, e.g. `{'steps_per_function': 160}`
                 )->dict:
-    "Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, config, evaluation data, runs, seed and overrides."
+    ("Evaluate the run in `run_dir` with its experiment's protocol, cached in the run folder for the same checkpoint, "
+     "config, evaluation data, runs, seed and overrides.")
     run_dir, overrides = Path(run_dir), overrides or {}
-    ck, ck_path, _ = latest_checkpoint(run_dir, device)  # the newest usable one: its file, not checkpoint.pt's, keys the cache
+    # the newest usable one: its file, not checkpoint.pt's, keys the cache
+    ck, ck_path, _ = latest_checkpoint(run_dir, device)
     trained, meta, episode = experiment_from_json(run_dir / 'config.json'), ck['meta'], ck['episode']
     exp = trained.replace(**overrides)
-    if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in {run_dir} was meta-trained as; change only what the task draws (such as its order or lifetime)")
+    if exp.learner() != trained.learner(): raise ValueError(f"overrides {overrides} change the learner the run in "
+                                                            f"{run_dir} was meta-trained as; change only what the task "
+                                                            "draws (such as its order or lifetime)")
     files = {'checkpoint': file_fingerprint(ck_path), 'config': file_fingerprint(run_dir / 'config.json')}
     if (data := exp.data_fingerprint()) is not None: files['data'] = data
-    key = json.loads(json.dumps({'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **files, **({'overrides': overrides} if overrides else {})}))
-    cache, steps = run_dir / _cache_name(overrides), {'lifetime_steps': exp.lifetime_steps, 'trained_steps': trained.lifetime_steps}
+    key = json.loads(json.dumps({'runs': runs, 'seed': seed, 'episode': episode, 'protocol': EVAL_PROTOCOL, **files,
+                                 **({'overrides': overrides} if overrides else {})}))
+    cache, steps = run_dir / _cache_name(overrides), {'lifetime_steps': exp.lifetime_steps,
+                                                      'trained_steps': trained.lifetime_steps}
     if (saved := _read_cache(cache)) and saved.get('key') == key: return {**saved, **steps}
     opts = {k: v for k, v in (('runs', runs), ('seed', seed)) if v is not None}
-    res = {'key': key, 'method': trained.method, 'order': trained.order, 'seed': trained.seed, 'overrides': overrides, **steps, **exp.evaluate(meta, **opts)}
+    res = {'key': key, 'method': trained.method, 'order': trained.order, 'seed': trained.seed, 'overrides': overrides,
+           **steps, **exp.evaluate(meta, **opts)}
     atomic_write(cache, lambda p: p.write_text(json.dumps(res) + '\n'))
     return res
 
 # %% ../nbs/11_evaluate.ipynb #1c2476b1
-PRETRAINED = Path(importlib.util.find_spec('flp_nb').origin).resolve().parent / 'pretrained' # where the shipped models live
+# where the shipped models live
+PRETRAINED = Path(importlib.util.find_spec('flp_nb').origin).resolve().parent / 'pretrained'
 
 def _pretrained_paths(name:str, root)->tuple:
-    "The `.npz` and `.json` files of the model `name` under `root`; a name that is not `<grid>/<run>` of plain characters is refused."
+    ("The `.npz` and `.json` files of the model `name` under `root`; a name that is not `<grid>/<run>` of plain "
+     "characters is refused.")
     if not isinstance(name, str) or not re.fullmatch(r'[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+', name) or '..' in name:
-        raise ValueError(f"a pretrained model's name is '<grid>/<run>' (letters, digits, '_', '.', '-'), e.g. 'sine-cpu40/flp3-continual-seed0'; got {name!r}")
+        raise ValueError("a pretrained model's name is '<grid>/<run>' (letters, digits, '_', '.', '-'), e.g. "
+                         f"'sine-cpu40/flp3-continual-seed0'; got {name!r}")
     base = Path(root or PRETRAINED) / name
     return base.with_name(base.name + '.npz'), base.with_name(base.name + '.json')
 
@@ -103,11 +118,13 @@ def save_pretrained(run_dir, # a finished run folder
                     name:str, # '<grid>/<run>'
                     root=None # folder of the models (default: the package's)
                    )->Path:
-    "Write the run's latest meta-parameters as `<root>/<name>.npz` (episode in `_episode`) and its config as `<name>.json`; return the `.npz` path."
+    ("Write the run's latest meta-parameters as `<root>/<name>.npz` (episode in `_episode`) and its config as "
+     "`<name>.json`; return the `.npz` path.")
     npz, cfg = _pretrained_paths(name, root)
     exp, meta, episode = load_run(run_dir)
     npz.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(npz, lambda p: p.write_bytes(_npz_bytes({**{k: v.float().numpy() for k, v in meta.items()}, '_episode': np.array(episode)})))
+    atomic_write(npz, lambda p: p.write_bytes(_npz_bytes({**{k: v.float().numpy() for k, v in meta.items()},
+                                                          '_episode': np.array(episode)})))
     atomic_write(cfg, lambda p: exp.to_json(p))
     return npz
 
@@ -118,11 +135,13 @@ def _npz_bytes(arrays:dict)->bytes:
 def load_pretrained(name:str, # '<grid>/<run>', one of `pretrained_names()`
                     root=None, # folder of the models (default: the package's)
                     device='cpu')->tuple:
-    "The shipped model `name`: its experiment, its meta-parameters (checked against the experiment's learner) and the episodes it was meta-trained for."
+    ("The shipped model `name`: its experiment, its meta-parameters (checked against the experiment's learner) and the "
+     "episodes it was meta-trained for.")
     npz, cfg = _pretrained_paths(name, root)
     if not npz.exists() or not cfg.exists():
         near = [n for n in pretrained_names(root) if n.split('/')[0] == name.split('/')[0]] or pretrained_names(root)
-        raise ValueError(f"no pretrained model {name!r} in {str(npz.parent.parent)!r}; there are {len(near)} like it: {', '.join(near[:6])}{', ...' if len(near) > 6 else ''}")
+        raise ValueError(f"no pretrained model {name!r} in {str(npz.parent.parent)!r}; there are {len(near)} like it: "
+                         f"{', '.join(near[:6])}{', ...' if len(near) > 6 else ''}")
     exp = experiment_from_json(cfg)
     with np.load(npz, allow_pickle=False) as z: arrays = {k: z[k] for k in z.files}
     episode = int(arrays.pop('_episode'))
@@ -140,7 +159,8 @@ def evaluate_snapshots(run_dir, # a run folder whose run kept snapshots (`snapsh
     key = {'runs': runs, 'protocol': EVAL_PROTOCOL, 'config': file_fingerprint(run_dir / 'config.json'),
            'snapshots': {p.stem: file_fingerprint(p) for p in files}, 'data': exp.data_fingerprint()}
     cache = run_dir / f'eval-snapshots-runs={runs}.json'
-    if (saved := _read_cache(cache)) and saved.get('key') == json.loads(json.dumps(key)): return {int(e): r for e, r in saved['results'].items()}
+    if (saved := _read_cache(cache)) and saved.get('key') == json.loads(json.dumps(key)):
+        return {int(e): r for e, r in saved['results'].items()}
     res = {e: exp.evaluate(meta, **({'runs': runs} if runs else {})) for e, meta in read_snapshots(run_dir).items()}
     atomic_write(cache, lambda p: p.write_text(json.dumps({'key': key, 'results': res}) + '\n'))
     return res
@@ -150,21 +170,25 @@ def lifetime_sweep(run_dirs:dict, # label -> run folder
                    lifetimes:list, # task changes, one dict per lifetime, e.g. `[{'k_shot': 10}, {'k_shot': 15}]`
                    metric:str='mse', # the evaluation's number: 'mse' (regression) or 'error' (few-shot)
                    runs:int=None, # evaluation runs of each changed lifetime (default: the protocol's)
-                   base_runs:int=None # evaluation runs at the meta-trained lifetime (pass the main evaluation's, to reuse its cache)
+                   base_runs:int=None # runs at the meta-trained lifetime (the main evaluation's, to reuse its cache)
                   )->dict:
-    "Each run's `metric` after its meta-trained lifetime and after each changed one: `{label: {'curve_steps', 'curve', 'runs'}}`."
+    ("Each run's `metric` after its meta-trained lifetime and after each changed one: `{label: {'curve_steps', "
+     "'curve', 'runs'}}`.")
     out = {}
     for label, d in run_dirs.items():
         rs = [evaluate_run(d, runs=base_runs)] + [evaluate_run(d, runs=runs, overrides=o) for o in lifetimes]
-        if metric not in rs[0]: raise ValueError(f"metric {metric!r} is not in the evaluation of {d}; it has {sorted(k for k in rs[0] if not k.endswith('_runs'))}")
-        out[label] = {'curve_steps': [r['lifetime_steps'] for r in rs], 'curve': [r[metric] for r in rs], 'runs': [len(r[metric + '_runs']) for r in rs]}
+        if metric not in rs[0]: raise ValueError(f"metric {metric!r} is not in the evaluation of {d}; it has "
+                                                 f"{sorted(k for k in rs[0] if not k.endswith('_runs'))}")
+        out[label] = {'curve_steps': [r['lifetime_steps'] for r in rs], 'curve': [r[metric] for r in rs],
+                      'runs': [len(r[metric + '_runs']) for r in rs]}
     return out
 
 def sweep_table(sweep:dict)->str:
     "Markdown table of a `lifetime_sweep`: one row per run, one column per lifetime length."
     steps = next(iter(sweep.values()))['curve_steps']
     lines = ['| run | ' + ' | '.join(f'{s} steps' for s in steps) + ' |', '|' + ' --- |' * (1 + len(steps))]
-    return '\n'.join(lines + [f'| {label} | ' + ' | '.join(f'{v:.3g}' for v in s['curve']) + ' |' for label, s in sweep.items()])
+    return '\n'.join(lines + [f'| {label} | ' + ' | '.join(f'{v:.3g}' for v in s['curve']) + ' |'
+                              for label, s in sweep.items()])
 
 # %% ../nbs/11_evaluate.ipynb #bec8119f
 def mean_se(values)->tuple:
@@ -176,8 +200,10 @@ def mean_se(values)->tuple:
 
 # %% ../nbs/11_evaluate.ipynb #b2a84d38
 def geo_mean_se(values)->tuple:
-    "Geometric mean and its multiplicative standard error, exp of the standard error of the logs (None for a single value)."
-    if any(not v > 0 for v in values): raise ValueError(f"geo_mean_se needs positive values, got {[v for v in values if not v > 0]}")
+    ("Geometric mean and its multiplicative standard error, exp of the standard error of the logs (None for a single "
+     "value).")
+    if any(not v > 0 for v in values): raise ValueError("geo_mean_se needs positive values, got "
+                                                        f"{[v for v in values if not v > 0]}")
     m, se = mean_se([math.log(v) for v in values])
     return math.exp(m), None if se is None else math.exp(se)
 
@@ -187,11 +213,15 @@ def rank_test(a:list, # one sample
               b:list, # the other
               max_splits:int=10**6 # refuse pooled samples with more splits than this
              )->tuple:
-    "Mann-Whitney U (the pairs with a below b; ties count 1/2) and its exact two-sided p over every split of the pooled values."
+    ("Mann-Whitney U (the pairs with a below b; ties count 1/2) and its exact two-sided p over every split of the "
+     "pooled values.")
     if not a or not b: raise ValueError(f"rank_test needs two non-empty samples, got {len(a)} and {len(b)} values")
-    if (n := math.comb(len(a) + len(b), len(a))) > max_splits: raise ValueError(f"an exact test of {len(a)} against {len(b)} values has {n:,} splits, over max_splits={max_splits:,}")
+    if (n := math.comb(len(a) + len(b), len(a))) > max_splits:
+        raise ValueError(f"an exact test of {len(a)} against {len(b)} values has {n:,} splits, over "
+                         f"max_splits={max_splits:,}")
     pooled, mid, u = list(a) + list(b), len(a) * len(b) / 2, _u(a, b)
-    us = [_u([pooled[i] for i in s], [pooled[j] for j in range(len(pooled)) if j not in s]) for s in itertools.combinations(range(len(pooled)), len(a))]
+    us = [_u([pooled[i] for i in s], [pooled[j] for j in range(len(pooled)) if j not in s])
+          for s in itertools.combinations(range(len(pooled)), len(a))]
     return u, sum(abs(x - mid) >= abs(u - mid) - 1e-9 for x in us) / n
 
 # %% ../nbs/11_evaluate.ipynb #fa07419a
@@ -209,7 +239,8 @@ def _ranks(v:list)->list:
 
 def spearman(x:list, y:list)->float:
     "Spearman's rank correlation of `x` and `y`."
-    if len(x) != len(y) or len(x) < 3: raise ValueError(f"spearman needs two lists of the same length, at least 3, got {len(x)} and {len(y)}")
+    if len(x) != len(y) or len(x) < 3: raise ValueError("spearman needs two lists of the same length, at least 3, got "
+                                                        f"{len(x)} and {len(y)}")
     rx, ry = _ranks(x), _ranks(y)
     mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
     cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
@@ -217,20 +248,24 @@ def spearman(x:list, y:list)->float:
 
 # %% ../nbs/11_evaluate.ipynb #dc667a56
 def finite_mean(values)->float:
-    "Mean of the finite values (NaN where there are none): a skipped episode's non-finite meta-loss is not part of a curve."
+    ("Mean of the finite values (NaN where there are none): a skipped episode's non-finite meta-loss is not part of a "
+     "curve.")
     v = [x for x in values if math.isfinite(x)]
     return sum(v) / len(v) if v else math.nan
 
-def plateau_exit(losses:list, # meta-loss per episode (non-finite ones, from skipped episodes, are left out of the means)
+def plateau_exit(losses:list, # meta-loss per episode (non-finite ones, from skipped episodes, left out of the means)
                  threshold:float=2.5, # the level the window's mean must fall below
                  window:int=100 # episodes averaged
                 )->int|None:
-    "The first episode at which the mean meta-loss over the last `window` episodes is below `threshold`; None if it never is."
+    ("The first episode at which the mean meta-loss over the last `window` episodes is below `threshold`; None if it "
+     "never is.")
     check_range('window', window, lo=1, integer=True)
-    return next((e for e in range(window - 1, len(losses)) if finite_mean(losses[e - window + 1:e + 1]) < threshold), None)
+    return next((e for e in range(window - 1, len(losses)) if finite_mean(losses[e - window + 1:e + 1]) < threshold),
+                None)
 
 # %% ../nbs/11_evaluate.ipynb #e678a561
-def _as_worst(values)->list: return [v if math.isfinite(v) else math.inf for v in values]  # a diverged model (non-finite value) is the worst
+# a diverged model (non-finite value) is the worst
+def _as_worst(values)->list: return [v if math.isfinite(v) else math.inf for v in values]
 
 def at_or_below_share(a:list, b:list)->float:
     "The share of pairs (one value of `a`, one of `b`) in which `a`'s value is at or below `b`'s."
@@ -242,11 +277,15 @@ def continual_verdict(flp:list, # FLP's continual query MSE, one per seed (every
                       flp_interference:list, # FLP's interference per seed
                       grad_interference:list, # the gradient learner's interference per seed
                       premise_ratio:float=3, claim_ratio:float=3, alpha:float=0.05)->dict:
-    "The continual study's verdict ('holds', 'refuted', 'untestable' or 'inconclusive') and every number it rests on; a diverged model (non-finite value) counts as worst, +inf."
-    flp, grad, grad_iid, flp_interference, grad_interference = map(_as_worst, (flp, grad, grad_iid, flp_interference, grad_interference))
+    ("The continual study's verdict ('holds', 'refuted', 'untestable' or 'inconclusive') and every number it rests on; "
+     "a diverged model (non-finite value) counts as worst, +inf.")
+    flp, grad, grad_iid, flp_interference, grad_interference = map(_as_worst,
+                                                                   (flp, grad, grad_iid, flp_interference,
+                                                                    grad_interference))
     gm = lambda v: geo_mean_se(v)[0]
     u, p = rank_test(flp, grad)
-    out = {'premise_ratio': gm(grad) / gm(grad_iid), 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p, 'grad_at_or_below_share': at_or_below_share(grad, flp),
+    out = {'premise_ratio': gm(grad) / gm(grad_iid), 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p,
+           'grad_at_or_below_share': at_or_below_share(grad, flp),
            'interference_ratio': gm(flp_interference) / gm(grad_interference)}
     conditions = {'premise': out['premise_ratio'] >= premise_ratio, 'ratio': out['gm_ratio'] <= 1 / claim_ratio,
                   'rank_test': p < alpha, 'interference': out['interference_ratio'] < 1}
@@ -272,17 +311,22 @@ def ratio_interval(a:list, # positive values (e.g. one learner's final MSE per s
                    b:list, # positive values of the other
                    level:float=0.95 # the interval's nominal coverage
                   )->dict:
-    "Hodges-Lehmann estimate of the ratio a/b (median of the pairwise ratios) with its exact distribution-free interval."
+    ("Hodges-Lehmann estimate of the ratio a/b (median of the pairwise ratios) with its exact distribution-free "
+     "interval.")
     a, b = _as_worst(a), _as_worst(b)
-    if not a or not b or any(not v > 0 for v in a + b): raise ValueError(f"ratio_interval needs two non-empty samples of positive values, got {a} and {b}")
+    if not a or not b or any(not v > 0 for v in a + b):
+        raise ValueError(f"ratio_interval needs two non-empty samples of positive values, got {a} and {b}")
     if not 0 < level < 1: raise ValueError(f"level must be between 0 and 1, exclusive, got {level!r}")
-    d, counts, total = sorted(_log_ratio(x, y) for x in a for y in b), u_null_counts(len(a), len(b)), math.comb(len(a) + len(b), len(a))
+    d, counts, total = (sorted(_log_ratio(x, y) for x in a for y in b), u_null_counts(len(a), len(b)),
+                        math.comb(len(a) + len(b), len(a)))
     k, tail = 0, 0
     while (tail + counts[k]) / total <= (1 - level) / 2 + 1e-12: tail, k = tail + counts[k], k + 1
-    if k == 0: raise ValueError(f"{len(a)} against {len(b)} values cannot give a {level:.0%} interval: the most extreme split alone has probability {counts[0] / total:.3g}")
+    if k == 0: raise ValueError(f"{len(a)} against {len(b)} values cannot give a {level:.0%} interval: the most "
+                                f"extreme split alone has probability {counts[0] / total:.3g}")
     mid = len(d) // 2
     est = d[mid] if len(d) % 2 else (d[mid - 1] + d[mid]) / 2
-    return {'ratio': math.exp(est), 'low': math.exp(d[k - 1]), 'high': math.exp(d[len(d) - k]), 'coverage': 1 - 2 * tail / total}
+    return {'ratio': math.exp(est), 'low': math.exp(d[k - 1]), 'high': math.exp(d[len(d) - k]),
+            'coverage': 1 - 2 * tail / total}
 
 # %% ../nbs/11_evaluate.ipynb #bcbf73f8
 def iid_verdict(flp:list, # FLP's i.i.d. query MSE per seed (every run, plateaued ones included)
@@ -297,30 +341,38 @@ def iid_verdict(flp:list, # FLP's i.i.d. query MSE per seed (every run, plateaue
                else 'match' if 1 / factor <= r['low'] and r['high'] <= factor else 'inconclusive')
     gm = lambda v: geo_mean_se(v)[0]
     u, p = rank_test(flp, grad)
-    return {'verdict': verdict, 'factor': factor, **{f'hl_{k}': v for k, v in r.items()}, 'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p}
+    return {'verdict': verdict, 'factor': factor, **{f'hl_{k}': v for k, v in r.items()},
+            'gm_ratio': gm(flp) / gm(grad), 'u': u, 'p': p}
 
 # %% ../nbs/11_evaluate.ipynb #93279995
-_IID_WORDS = {'match': 'the two match within a factor of {f:g}', 'flp_worse': 'FLP is worse by more than a factor of {f:g}',
-              'flp_better': 'FLP is better by more than a factor of {f:g}', 'inconclusive': 'inconclusive: the interval crosses a bound of [1/{f:g}, {f:g}]'}
+_IID_WORDS = {'match': 'the two match within a factor of {f:g}', 'flp_worse': 'FLP is worse by more than a factor of '
+                                                                              '{f:g}',
+              'flp_better': 'FLP is better by more than a factor of {f:g}',
+              'inconclusive': 'inconclusive: the interval crosses a bound of [1/{f:g}, {f:g}]'}
 
 def iid_decision_text(d:dict # `iid_verdict`'s output
                      )->str:
     "One line of markdown stating claim (a)'s decision and the numbers it rests on."
-    return (f"FLP (3) / gradient (3): {d['hl_ratio']:.3g} (Hodges–Lehmann; exact {d['hl_coverage']:.1%} interval {d['hl_low']:.3g}–{d['hl_high']:.3g}), "
-            f"ratio of geometric means {d['gm_ratio']:.3g}, rank test p = {d['p']:.2g}: **{_IID_WORDS[d['verdict']].format(f=d['factor'])}**.")
+    return (f"FLP (3) / gradient (3): {d['hl_ratio']:.3g} (Hodges–Lehmann; exact {d['hl_coverage']:.1%} interval "
+            f"{d['hl_low']:.3g}–{d['hl_high']:.3g}), "
+            f"ratio of geometric means {d['gm_ratio']:.3g}, rank test p = {d['p']:.2g}: "
+            f"**{_IID_WORDS[d['verdict']].format(f=d['factor'])}**.")
 
 # %% ../nbs/11_evaluate.ipynb #c84f4cca
 def order_verdict(flp:list, # FLP's error (%) per seed, every run (a diverged run's non-finite error counts at `worst`)
                   other:list, # the other learner's per seed
                   worst:float=80.0 # what a diverged run counts as (chance error of 5-way classification)
                  )->dict:
-    "'flp_lower', 'flp_higher' or 'level' by Table 2's rule (mean difference >= 2 SE, or rank p < 0.05), with the numbers it rests on."
-    if len(flp) < 2 or len(other) < 2: raise ValueError(f"order_verdict needs at least 2 seeds a side for a standard error, got {len(flp)} and {len(other)}")
+    ("'flp_lower', 'flp_higher' or 'level' by Table 2's rule (mean difference >= 2 SE, or rank p < 0.05), with the "
+     "numbers it rests on.")
+    if len(flp) < 2 or len(other) < 2: raise ValueError("order_verdict needs at least 2 seeds a side for a standard "
+                                                        f"error, got {len(flp)} and {len(other)}")
     flp, other = ([v if math.isfinite(v) else worst for v in x] for x in (flp, other))
     (mf, sf), (mo, so) = mean_se(flp), mean_se(other)
     d, se, (u, p) = mo - mf, math.hypot(sf, so), rank_test(flp, other)
     verdict = 'level' if d == 0 or not (abs(d) >= 2 * se or p < 0.05) else 'flp_lower' if d > 0 else 'flp_higher'
-    return {'verdict': verdict, 'flp_mean': mf, 'flp_se': sf, 'other_mean': mo, 'other_se': so, 'd': d, 'se_d': se, 'u': u, 'p': p,
+    return {'verdict': verdict, 'flp_mean': mf, 'flp_se': sf, 'other_mean': mo, 'other_se': so, 'd': d, 'se_d': se,
+            'u': u, 'p': p,
             'flp_gm': geo_mean_se(flp)[0], 'other_gm': geo_mean_se(other)[0]}
 
 # %% ../nbs/11_evaluate.ipynb #d5136dfc
@@ -328,28 +380,37 @@ _ORDER_WORDS = {'flp_lower': 'FLP (2) lower', 'flp_higher': '{other} lower', 'le
 
 def table2_decision(by_order:dict # order -> `order_verdict` of FLP (2) against feature reuse
                    )->str:
-    "'reproduced' (FLP lower in every order), 'reversed' (feature reuse lower in every order), 'no_ordering' (level in every order) or 'mixed'."
+    ("'reproduced' (FLP lower in every order), 'reversed' (feature reuse lower in every order), 'no_ordering' (level "
+     "in every order) or 'mixed'.")
     kinds = {v['verdict'] for v in by_order.values()}
-    return {'flp_lower': 'reproduced', 'flp_higher': 'reversed', 'level': 'no_ordering'}[kinds.pop()] if len(kinds) == 1 else 'mixed'
+    return {'flp_lower': 'reproduced', 'flp_higher': 'reversed',
+            'level': 'no_ordering'}[kinds.pop()] if len(kinds) == 1 else 'mixed'
 
-_TABLE2_WORDS = {'reproduced': "Table 2's ordering is reproduced at this size: FLP (2) beats feature reuse in both orders",
-                 'reversed': 'reversed at this size: feature reuse beats FLP (2) in both orders', 'no_ordering': 'no ordering at this size in either order',
+_TABLE2_WORDS = {'reproduced': "Table 2's ordering is reproduced at this size: FLP (2) beats feature reuse in both "
+                               "orders",
+                 'reversed': 'reversed at this size: feature reuse beats FLP (2) in both orders',
+                 'no_ordering': 'no ordering at this size in either order',
                  'mixed': 'mixed: the orders disagree'}
 
 def order_verdict_text(v:dict, # `order_verdict`'s output
                        other:str='feature reuse' # the other learner's name
                       )->str:
     "The comparison in words with its numbers: means (SE), the difference against 2 SE, the rank test."
-    return (f"FLP (2) {v['flp_mean']:.1f} % ({v['flp_se']:.1f}) against {other} {v['other_mean']:.1f} % ({v['other_se']:.1f}): "
-            f"difference {v['d']:+.1f} points, 2 SE = {2 * v['se_d']:.1f}, rank test p = {v['p']:.2g}: **{_ORDER_WORDS[v['verdict']].format(other=other)}**")
+    return (f"FLP (2) {v['flp_mean']:.1f} % ({v['flp_se']:.1f}) against {other} {v['other_mean']:.1f} % "
+            f"({v['other_se']:.1f}): "
+            f"difference {v['d']:+.1f} points, 2 SE = {2 * v['se_d']:.1f}, rank test p = {v['p']:.2g}: "
+            f"**{_ORDER_WORDS[v['verdict']].format(other=other)}**")
 
 def table2_decision_text(by_order:dict, # order -> `order_verdict` of FLP (2) against feature reuse
                          compared:dict=None, # '<method>-<order>' -> `order_verdict` of FLP (2) against that method
                          labels:dict=None # method -> its name in the text
                         )->str:
     "Markdown: the decision in bold, then one line per order and per comparison with its numbers."
-    lines = [f'**Decision: {_TABLE2_WORDS[table2_decision(by_order)]}.**', ''] + [f'- {o}: {order_verdict_text(v)}.' for o, v in by_order.items()]
-    return '\n'.join(lines + [f"- {k.rsplit('-', 1)[1]}: {order_verdict_text(v, (labels or {}).get(k.rsplit('-', 1)[0], k.rsplit('-', 1)[0]))}." for k, v in (compared or {}).items()])
+    lines = [f'**Decision: {_TABLE2_WORDS[table2_decision(by_order)]}.**',
+             ''] + [f'- {o}: {order_verdict_text(v)}.' for o, v in by_order.items()]
+    return '\n'.join(lines + [f"- {k.rsplit('-', 1)[1]}: "
+                              f"{order_verdict_text(v, (labels or {}).get(k.rsplit('-', 1)[0], k.rsplit('-', 1)[0]))}."
+                              for k, v in (compared or {}).items()])
 
 # %% ../nbs/11_evaluate.ipynb #853bb0ec
 def error_table(runs:list, # rows `{'method', 'order', 'seed', 'error'}` (error in %)
@@ -360,13 +421,16 @@ def error_table(runs:list, # rows `{'method', 'order', 'seed', 'error'}` (error 
     "Markdown table of a classification study: one line per method and order, in the rows' order."
     groups = {}
     for r in runs: groups.setdefault((r['method'], r['order']), []).append(r)
-    lines = ['| method | order | seeds | error (%) per seed | mean (SE) | geometric mean | at chance | paper |', '| --- | --- | --- | --- | --- | --- | --- | --- |']
+    lines = ['| method | order | seeds | error (%) per seed | mean (SE) | geometric mean | at chance | paper |',
+             '| --- | --- | --- | --- | --- | --- | --- | --- |']
     for (m, o), rs in groups.items():
         e = [80.0 if not math.isfinite(r['error']) else r['error'] for r in rs]
         mean, se = mean_se(e)
         p = (paper or {}).get((m, o))
-        lines.append(f"| {(labels or {}).get(m, m)} | {o} | {len(e)} | {', '.join(f'{v:.1f}' for v in e)} | {mean:.1f}" + ('' if se is None else f' ({se:.1f})')
-                     + f" | {geo_mean_se(e)[0]:.1f} | {sum(v > chance_above for v in e)} | {'—' if p is None else f'{p[0]:g} ({p[1]:g})'} |")
+        lines.append(f"| {(labels or {}).get(m, m)} | {o} | {len(e)} | {', '.join(f'{v:.1f}' for v in e)} | {mean:.1f}"
+                     + ('' if se is None else f' ({se:.1f})')
+                     + f" | {geo_mean_se(e)[0]:.1f} | {sum(v > chance_above for v in e)} | "
+                       f"{'—' if p is None else f'{p[0]:g} ({p[1]:g})'} |")
     return '\n'.join(lines)
 
 # %% ../nbs/11_evaluate.ipynb #a3f5aafb
@@ -381,17 +445,22 @@ def _fmt_gm(v):
 def study_table(runs:list, # rows with 'name', 'mse', 'escape' (episode or None) and optionally 'interference' (or None)
                 prior_line:float # the no-learning MSE
                )->str:
-    "Markdown table of a study: one line per row of the grid, then the no-learning line; an interference column where any row has one."
+    ("Markdown table of a study: one line per row of the grid, then the no-learning line; an interference column where "
+     "any row has one.")
     groups, inter_col = {}, any(r.get('interference') is not None for r in runs)
     for r in runs: groups.setdefault(grid_row(r['name']), []).append(r)
-    head = ['run', 'seeds', 'diverged', 'mean (SE)', 'geometric mean (×/÷ SE)', 'never left the plateau', 'left it at (episode)'] + ['interference (geometric mean)'] * inter_col
+    head = ['run', 'seeds', 'diverged', 'mean (SE)', 'geometric mean (×/÷ SE)', 'never left the plateau',
+            'left it at (episode)'] + ['interference (geometric mean)'] * inter_col
     lines = ['| ' + ' | '.join(head) + ' |', '|' + ' --- |' * len(head)]
     for key, rs in groups.items():
         v, esc = [r['mse'] for r in rs if math.isfinite(r['mse'])], [r['escape'] for r in rs]
-        inter = [r['interference'] for r in rs if r.get('interference') is not None and math.isfinite(r['interference'])]
+        inter = [r['interference'] for r in rs if r.get('interference') is not None
+                 and math.isfinite(r['interference'])]
         m, se = mean_se(v) if v else (math.nan, None)
-        cells = [key, len(rs), len(rs) - len(v), f'{m:.3g}' + ('' if se is None else f' ({se:.2g})'), _fmt_gm(v) if v else '—',
-                 sum(e is None for e in esc), ', '.join(f'{e:,}' for e in esc if e is not None) or '—'] + [_fmt_gm(inter) if inter else '—'] * inter_col
+        cells = [key, len(rs), len(rs) - len(v), f'{m:.3g}' + ('' if se is None else f' ({se:.2g})'),
+                 _fmt_gm(v) if v else '—',
+                 sum(e is None for e in esc), ', '.join(f'{e:,}' for e in esc if e is not None)
+                 or '—'] + [_fmt_gm(inter) if inter else '—'] * inter_col
         lines.append('| ' + ' | '.join(map(str, cells)) + ' |')
     return '\n'.join(lines + ['| no learning (prior mean) | | | ' + f'{prior_line:.3g} |' + ' |' * (len(head) - 4)])
 
@@ -401,11 +470,13 @@ def _fmt(m, se): return '—' if m is None else f'{m:.3g}' + ('' if se is None e
 def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
                   metric:str='mse', # the number to average
                   methods:dict=None, # method table, for labels and row order (default: `SINE_METHODS`)
-                  paper:dict=None # the paper's `(mean, se)` per `(method, order)` (default: `PAPER_TABLE1`, with the sine methods only)
+                  paper:dict=None # paper's `(mean, se)` per `(method, order)` (default: `PAPER_TABLE1`'s sine methods)
                  )->tuple:
     "Markdown table and JSON-ready summary: mean (SE over seeds) per method and order, the paper's value beside ours."
     table = methods or SINE_METHODS
-    if paper is None and any(SINE_METHODS.get(k) != m for k, m in table.items()): raise ValueError("results_table needs `paper`, the paper's table for these methods (e.g. PAPER_TABLE2 or PAPER_TABLE2_MINIIMAGENET for FEWSHOT_METHODS); the default, PAPER_TABLE1, is the sine table")
+    if paper is None and any(SINE_METHODS.get(k) != m for k, m in table.items()):
+        raise ValueError("results_table needs `paper`, the paper's table for these methods (e.g. PAPER_TABLE2 or "
+                         "PAPER_TABLE2_MINIIMAGENET for FEWSHOT_METHODS); the default, PAPER_TABLE1, is the sine table")
     paper = PAPER_TABLE1 if paper is None else paper
     lacking = sorted({k for r in results if metric not in r for k in r})
     if lacking: raise ValueError(f"metric {metric!r} is not in every row; those rows have {lacking}")
@@ -418,14 +489,16 @@ def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
             if not vals: continue
             mean, se = mean_se(vals)
             p = paper.get((m, o), (None, None))
-            summary.append({'method': m, 'label': table[m].label, 'order': o, 'metric': metric, 'value': mean, 'se': se, 'seeds': len(vals), 'paper': p[0], 'paper_se': p[1]})
+            summary.append({'method': m, 'label': table[m].label, 'order': o, 'metric': metric, 'value': mean, 'se': se,
+                            'seeds': len(vals), 'paper': p[0], 'paper_se': p[1]})
     head = '| Method | ' + ' | '.join(f'{o} (ours) | {o} (paper)' for o in orders) + ' |'
     lines = [head, '|' + ' --- |' * (1 + 2 * len(orders))]
     for m in methods:
         cells = []
         for o in orders:
             row = next((s for s in summary if s['method'] == m and s['order'] == o), None)
-            cells += [_fmt(row['value'], row['se']) if row else '—', _fmt(row['paper'], row['paper_se']) if row else '—']
+            cells += [_fmt(row['value'], row['se']) if row else '—', _fmt(row['paper'], row['paper_se']) if row
+                      else '—']
         lines.append(f'| {table[m].label} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines), summary
 
@@ -433,7 +506,8 @@ def results_table(results:list, # rows `{'method', 'order', 'seed', metric}`
 def machine_description(device='cpu')->str:
     "What a run ran on, in words: the GPU's name or the CPU cores this process may use, and torch's version."
     dev = torch.device(device)
-    what = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}-core CPU"
+    what = (torch.cuda.get_device_name(dev) if dev.type == 'cuda'
+            else f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}-core CPU")
     return f"{what}, torch {torch.__version__}"
 
 def results_summary(evals:dict, # run name -> `evaluate_run` result
@@ -443,14 +517,17 @@ def results_summary(evals:dict, # run name -> `evaluate_run` result
                     device='cpu', # where it ran
                     workers:int=1 # populations trained at once
                    )->dict:
-    "A reproduction's results as committed: scale, evaluation runs, machine, command and one row per run (method, order, seed, metric, episodes, steps; width for sine)."
+    ("A reproduction's results as committed: scale, evaluation runs, machine, command and one row per run (method, "
+     "order, seed, metric, episodes, steps; width for sine).")
     rows = []
     for name, e in evals.items():
         metric = 'mse' if 'mse' in e else 'error'
         extra = {'width': experiments[name].width} if hasattr(experiments[name], 'width') else {}
-        rows.append({'method': e['method'], 'order': e['order'], 'seed': e['seed'], metric: e[metric], 'episodes': e['key']['episode'], **extra, 'steps': e['lifetime_steps']})
+        rows.append({'method': e['method'], 'order': e['order'], 'seed': e['seed'], metric: e[metric],
+                     'episodes': e['key']['episode'], **extra, 'steps': e['lifetime_steps']})
     runs = {len(e[f"{'mse' if 'mse' in e else 'error'}_runs"]) for e in evals.values()}
-    return {'scale': scale, 'eval_runs': runs.pop() if len(runs) == 1 else sorted(runs), 'machine': f"{machine_description(device)}, {workers} worker process(es)",
+    return {'scale': scale, 'eval_runs': runs.pop() if len(runs) == 1 else sorted(runs),
+            'machine': f"{machine_description(device)}, {workers} worker process(es)",
             'command': command, 'rows': rows}
 
 # %% ../nbs/11_evaluate.ipynb #5a182f17
@@ -472,14 +549,16 @@ def _marked(ax, x:float, text:str, color='k'):
     ax.annotate(text, (x, 1), xycoords=ax.get_xaxis_transform(), ha='center', va='top', fontsize=7, color=color)
 
 def _outliers(finals:dict, factor:float=100)->set:
-    "Labels whose final value is not finite, or more than `factor` times the median of the finite finals: runs that diverged."
+    ("Labels whose final value is not finite, or more than `factor` times the median of the finite finals: runs that "
+     "diverged.")
     ok = sorted(v for v in finals.values() if math.isfinite(v))
     ref = ok[(len(ok) - 1) // 2] if ok else 0  # the lower median: of two, the smaller
     return {k for k, v in finals.items() if not math.isfinite(v) or (ref > 0 and v > factor * ref)}
 
 def plot_meta_curves(run_dirs:dict, # label -> run folder
                      ax=None, window:int=50, ylabel:str='meta-loss (query MSE)'):
-    "Meta-training loss of each run, smoothed over `window` episodes (non-finite ones left out); diverged runs are marked and do not set the y-limits."
+    ("Meta-training loss of each run, smoothed over `window` episodes (non-finite ones left out); diverged runs are "
+     "marked and do not set the y-limits.")
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     curves = {}
@@ -492,7 +571,8 @@ def plot_meta_curves(run_dirs:dict, # label -> run folder
         curves[label] = (torch.arange(len(sums)) + w, sums / counts)  # NaN where a whole window was non-finite
     bad = _outliers({k: float(c[1][-1]) if len(c[1]) else math.nan for k, c in curves.items()})
     for (label, (x, y)), colour in zip(curves.items(), _palette(len(curves))):
-        ax.plot(x, y, color=colour, label=label + (' (diverged)' if label in bad else ''), ls=':' if label in bad else '-')
+        ax.plot(x, y, color=colour, label=label + (' (diverged)' if label in bad else ''),
+                ls=':' if label in bad else '-')
     _set_y(ax, [v for k, (_, y) in curves.items() if k not in bad for v in y.tolist()], log=True)
     ax.set(xlabel='episode', ylabel=ylabel); ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
@@ -500,23 +580,28 @@ def plot_meta_curves(run_dirs:dict, # label -> run folder
 
 def plot_results(summary:list, # from `results_table`
                  ax=None, ylabel:str='query MSE', log:bool=True):
-    "The summary's value per method and order, with standard-error bars and the paper's values marked; a value that is not a number, or far off the scale, is written above its place."
+    ("The summary's value per method and order, with standard-error bars and the paper's values marked; a value that "
+     "is not a number, or far off the scale, is written above its place.")
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     orders = sorted({s['order'] for s in summary}, key=['iid', 'continual', 'iid_examples'].index)
     methods = list(dict.fromkeys(s['method'] for s in summary))
     width, colours = 0.8 / len(orders), _palette(len(orders))
     bad = _outliers({(s['method'], s['order']): s['value'] for s in summary})
-    shown = [v for s in summary if (s['method'], s['order']) not in bad for v in (s['value'] + (s['se'] or 0), s['value'], s['paper'] or math.nan)]
+    shown = [v for s in summary if (s['method'], s['order']) not in bad
+             for v in (s['value'] + (s['se'] or 0), s['value'], s['paper'] or math.nan)]
     for j, o in enumerate(orders):
         rows = [next((s for s in summary if s['method'] == m and s['order'] == o), None) for m in methods]
         xs = [i + (j - (len(orders) - 1) / 2) * width for i in range(len(methods))]
         ok = [r is not None and (r['method'], o) not in bad for r in rows]
-        ax.bar(xs, [r['value'] if k else math.nan for r, k in zip(rows, ok)], width, yerr=[(r['se'] or 0) if k else 0 for r, k in zip(rows, ok)],
+        ax.bar(xs, [r['value'] if k else math.nan for r, k in zip(rows, ok)], width,
+               yerr=[(r['se'] or 0) if k else 0 for r, k in zip(rows, ok)],
                color=colours[j], label=f'{o} (ours)', capsize=2)
         for x, r, k in zip(xs, rows, ok):
-            if r is not None and not k: _marked(ax, x, 'NaN' if not math.isfinite(r['value']) else f"{r['value']:.2g}\n↑", colours[j])
-        ax.scatter(xs, [r['paper'] if r and r['paper'] else math.nan for r in rows], marker='_', s=300, color='k', zorder=3, label='paper' if j == 0 else None)
+            if r is not None and not k: _marked(ax, x, 'NaN' if not math.isfinite(r['value'])
+                                                else f"{r['value']:.2g}\n↑", colours[j])
+        ax.scatter(xs, [r['paper'] if r and r['paper'] else math.nan for r in rows], marker='_', s=300, color='k',
+                   zorder=3, label='paper' if j == 0 else None)
     labels = {s['method']: s['label'] for s in summary}
     ax.set_xticks(range(len(methods)), [labels[m] for m in methods], rotation=30, ha='right', fontsize=7)
     _set_y(ax, shown, log)
@@ -525,7 +610,8 @@ def plot_results(summary:list, # from `results_table`
 
 def plot_learning_curves(curves:dict, # label -> evaluation result with 'curve_steps' and 'curve'
                          ax=None, xlabel:str='inner step', ylabel:str='MSE on functions seen so far', log:bool=True):
-    "Inner-loop learning curves: the evaluation's score after each block of steps; a point that is not a number is marked with × at the top."
+    ("Inner-loop learning curves: the evaluation's score after each block of steps; a point that is not a number is "
+     "marked with × at the top.")
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     for (label, r), colour in zip(curves.items(), _palette(len(curves))):

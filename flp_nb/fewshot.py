@@ -16,7 +16,8 @@ import torch
 from .core import check_choice, check_range
 from .nets import ConvNet
 from .lifetime import FLP, GradientLearner, Learner, check_meta, lifetime_features, query_output, run_lifetime
-from .vision import (DATASETS, FewShotStream, FewShotTask, ImageSet, check_dataset, fewshot_indices, gather_episodes, load_images,
+from .vision import (DATASETS, FewShotStream, FewShotTask, ImageSet, check_dataset, fewshot_indices,
+                           gather_episodes, load_images,
                            write_synthetic_miniimagenet, write_synthetic_omniglot)
 from .outer import Method, Experiment, Scale
 
@@ -27,7 +28,8 @@ FEWSHOT_METHODS = {
     'flp2': Method(FLP, dict(n_plastic=2, beta_init=1.0, **_CLAMPED), ('strength',), 'FLP (2)'),
     'flp2_learned_beta': Method(FLP, dict(n_plastic=2, beta_init=1.0, **_CLAMPED), (), 'FLP (2), meta-learned β'),
     'gradient2': Method(GradientLearner, dict(n_plastic=2, loss='ce'), (), 'Gradient-based (2)'),
-    'gradient2_authors': Method(GradientLearner, dict(n_plastic=2, loss='ce', first_order=True, readout='redraw'), (), "Gradient-based (2), the authors' (first order, readout redrawn)"),
+    'gradient2_authors': Method(GradientLearner, dict(n_plastic=2, loss='ce', first_order=True, readout='redraw'), (),
+                                "Gradient-based (2), the authors' (first order, readout redrawn)"),
 }
 
 # %% ../nbs/10_fewshot.ipynb #94b10b9b
@@ -48,9 +50,12 @@ class FewShotExperiment(Experiment):
     n_out: int = 1000 # output units
     alpha_init: float = 0.0 # initial plasticity of FLP methods
     alpha_multiplier: float = 100.0 # factor on the hidden layer's plasticity (the authors': 100)
-    alpha_param: str = 'linear' # what FLP methods meta-learn: 'linear' (alpha, the paper) or 'log' (log alpha; see `FLP`)
+    # what FLP methods meta-learn: 'linear' (alpha, the paper) or 'log' (log alpha; see `FLP`)
+    alpha_param: str = 'linear'
     alpha_granularity: str = 'synapse' # one alpha per 'synapse' (the paper), 'neuron' or 'layer' in FLP methods
-    alpha_scale: float | None = None # FLP methods: start each plastic layer at alpha = alpha_scale / (lambda_max T) (`alpha_at_scale`; replaces alpha_init)
+    # FLP methods: start each plastic layer at alpha = alpha_scale / (lambda_max T) (`alpha_at_scale`; replaces
+    # alpha_init)
+    alpha_scale: float | None = None
     lr_init: float = 0.01 # initial inner step size of the gradient learner
     episodes: int = 40000
     plasticity_lr: float = 1e-5
@@ -59,9 +64,11 @@ class FewShotExperiment(Experiment):
     methods = FEWSHOT_METHODS
 
     def validate(self):
-        check_choice('dataset', self.dataset, tuple(DATASETS))  # first: the shared checks build the learner, whose network depends on it
+        # first: the shared checks build the learner, whose network depends on it
+        check_choice('dataset', self.dataset, tuple(DATASETS))
         super().validate()
-        if not self.data_dir: raise ValueError("data_dir is required: the folder holding the data set (for Omniglot, the NumPy archives or torchvision's omniglot-py folders)")
+        if not self.data_dir: raise ValueError("data_dir is required: the folder holding the data set (for Omniglot, "
+                                               "the NumPy archives or torchvision's omniglot-py folders)")
         check_range('alpha_init', self.alpha_init); check_range('lr_init', self.lr_init)
         if self.alpha_scale is not None: check_range('alpha_scale', self.alpha_scale, lo=1e-12)
         self.learner(), self.task_config()
@@ -69,8 +76,10 @@ class FewShotExperiment(Experiment):
     def learner(self)->Learner:
         "The learner this run meta-trains."
         m = FEWSHOT_METHODS[self.method]
-        net = ConvNet(channels=self.channels, hidden=self.hidden, n_out=self.n_out, in_channels=DATASETS[self.dataset][2], image_size=self.image_size)
-        extra = ({'alpha_init': self.alpha_init, 'alpha_multiplier': self.alpha_multiplier, 'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity}
+        net = ConvNet(channels=self.channels, hidden=self.hidden, n_out=self.n_out,
+                      in_channels=DATASETS[self.dataset][2], image_size=self.image_size)
+        extra = ({'alpha_init': self.alpha_init, 'alpha_multiplier': self.alpha_multiplier,
+                  'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity}
                  if m.learner is FLP else {'lr_init': self.lr_init})
         return m.learner(net=net, **m.kwargs, **extra)
 
@@ -88,7 +97,8 @@ class FewShotExperiment(Experiment):
         return self.images(evaluation=True).fingerprint
 
     def task(self)->FewShotStream:
-        "The meta-training episode source (loads the data; first checks that the evaluation classes are there too, so a run cannot train for hours and then find none)."
+        ("The meta-training episode source (loads the data; first checks that the evaluation classes are there too, so "
+         "a run cannot train for hours and then find none).")
         check_dataset(self.dataset, self.data_dir)
         return FewShotStream(self.task_config(), self.images())
 
@@ -99,7 +109,8 @@ class FewShotExperiment(Experiment):
 
     def evaluate(self, meta:dict, runs:int=500, seed:int=222)->dict:
         "The few-shot protocol (`evaluate_fewshot`) on this experiment's evaluation classes."
-        return evaluate_fewshot(self.learner(), meta, self.task_config(evaluation=True), self.images(evaluation=True), runs, seed)
+        return evaluate_fewshot(self.learner(), meta, self.task_config(evaluation=True), self.images(evaluation=True),
+                                runs, seed)
 
 # %% ../nbs/10_fewshot.ipynb #841248d8
 def _query_accuracy(learner, meta, fast, hq, labels):
@@ -112,43 +123,50 @@ def evaluate_fewshot(learner:Learner, # the learner
                      images:ImageSet, # evaluation classes
                      runs:int=500, # evaluation lifetimes
                      seed:int=222, # evaluation seed (the authors')
-                     chunk:int=None # lifetimes per batched computation (default: 2,500 images' worth, 50 lifetimes at 5-way 5-shot)
+                     chunk:int=None # lifetimes per batched computation (default: 2,500 images, 50 at 5-way 5-shot)
                     )->dict:
     "Query error (%) of each run after its stream, and the mean error after each step."
     chunk = max(1, 2500 // (task.n_way * (task.k_shot + task.n_query))) if chunk is None else chunk
     check_range('runs', runs, lo=1, integer=True); check_range('chunk', chunk, lo=1, integer=True)
-    if task.query != 'held_out': raise ValueError(f"evaluation queries must be held out (task.query='held_out'), got {task.query!r}, which can overlap the stream")
+    if task.query != 'held_out': raise ValueError("evaluation queries must be held out (task.query='held_out'), got "
+                                                  f"{task.query!r}, which can overlap the stream")
     check_meta(learner, meta)
     dev = next(iter(meta.values())).device
     idx = fewshot_indices(task, images, torch.Generator().manual_seed(seed), runs)
     acc, curves = [], []
     with torch.no_grad():
         for i in range(0, runs, chunk):
-            ep = gather_episodes(idx, images, task.n_out, slice(i, i + chunk)).to(dev).check(learner.net.n_in, learner.net.n_out)
+            ep = gather_episodes(idx, images, task.n_out, slice(i, i + chunk)).to(dev).check(learner.net.n_in,
+                                                                                           learner.net.n_out)
             feats = lifetime_features(learner, meta, ep)
             score = lambda fast: _query_accuracy(learner, meta, fast, feats.query, ep.taskq)
-            fast, tr = run_lifetime(learner, meta, ep, trace=lambda l, t, fast, delta, yhat, y: {'acc': score(fast)}, features=feats)
+            fast, tr = run_lifetime(learner, meta, ep, trace=lambda l, t, fast, delta, yhat, y: {'acc': score(fast)},
+                                    features=feats)
             acc.append(score(fast)); curves.append(torch.cat([tr['acc'], acc[-1][None]]))
     err, curve = 100 * (1 - torch.cat(acc)), 100 * (1 - torch.cat(curves, 1).mean(1))
     return {'error': err.mean().item(), 'error_sd': err.std().item() if runs > 1 else 0.0, 'error_runs': err.tolist(),
             'curve_steps': list(range(len(curve))), 'curve': curve.tolist()}
 
 # %% ../nbs/10_fewshot.ipynb #8e72b097
-_CPU = dict(image_size=48, channels=32, hidden=128, episodes=3000, checkpoint_every=250, init_lr=1e-3, feedback_lr=1e-3, alpha_multiplier=1.0,
-            step_size_lr=1e-3, nonfinite='skip')  # what both CPU scales share
+_CPU = dict(image_size=48, channels=32, hidden=128, episodes=3000, checkpoint_every=250, init_lr=1e-3, feedback_lr=1e-3,
+            alpha_multiplier=1.0, step_size_lr=1e-3, nonfinite='skip')  # what both CPU scales share
 FEWSHOT_SCALES = {
     'paper': Scale(dict(episodes=40000, checkpoint_every=500), eval_runs=500,
-                   networks={'omniglot': dict(channels=128, hidden=128), 'miniimagenet': dict(channels=256, hidden=1024)}),
-    'cpu': Scale(dict(_CPU, alpha_param='log', alpha_granularity='layer', alpha_scale=30.0, alpha_init=1e-3, plasticity_lr=1e-2, snapshot_every=500), eval_runs=500),
+                   networks={'omniglot': dict(channels=128, hidden=128),
+                             'miniimagenet': dict(channels=256, hidden=1024)}),
+    'cpu': Scale(dict(_CPU, alpha_param='log', alpha_granularity='layer', alpha_scale=30.0, alpha_init=1e-3,
+                      plasticity_lr=1e-2, snapshot_every=500), eval_runs=500),
     'cpu_linear_alpha': Scale(dict(_CPU, alpha_init=0.05, plasticity_lr=1e-3), eval_runs=500),
-    'smoke': Scale(dict(image_size=43, channels=4, hidden=8, n_out=20, episodes=4, checkpoint_every=2, init_lr=1e-3, feedback_lr=1e-3,
-                        alpha_init=0.05, alpha_multiplier=1.0, plasticity_lr=1e-3, step_size_lr=1e-3, nonfinite='skip'), eval_runs=20),
+    'smoke': Scale(dict(image_size=43, channels=4, hidden=8, n_out=20, episodes=4, checkpoint_every=2, init_lr=1e-3,
+                        feedback_lr=1e-3, alpha_init=0.05, alpha_multiplier=1.0, plasticity_lr=1e-3, step_size_lr=1e-3,
+                        nonfinite='skip'), eval_runs=20),
 }
 PAPER_TABLE2 = {('feature_reuse', 'iid'): (4.6, 0.1), ('feature_reuse', 'continual'): (5.0, 0.1),
                 ('flp2', 'iid'): (3.0, 0.1), ('flp2', 'continual'): (2.7, 0.1),
                 ('gradient2', 'iid'): (3.2, 0.1), ('gradient2', 'continual'): (3.4, 0.1)}
 FEWSHOT_TABLE_METHODS = ('feature_reuse', 'flp2', 'gradient2') # the methods of the paper's Table 2
-PAPER_TABLE2_MINIIMAGENET = {('feature_reuse', 'iid'): (48.2, 0.1), ('flp2', 'iid'): (42.5, 0.6), ('gradient2', 'iid'): (42.5, 0.3)}
+PAPER_TABLE2_MINIIMAGENET = {('feature_reuse', 'iid'): (48.2, 0.1), ('flp2', 'iid'): (42.5, 0.6),
+                             ('gradient2', 'iid'): (42.5, 0.3)}
 
 def fewshot_preset(method:str, # a key of FEWSHOT_METHODS
                    order:str='iid', # 'iid' or 'continual'
@@ -158,7 +176,8 @@ def fewshot_preset(method:str, # a key of FEWSHOT_METHODS
                    seed:int=0, # run seed
                    **overrides # any other FewShotExperiment field
                   )->FewShotExperiment:
-    "The FewShotExperiment for `method` and `order` at `scale` (with the scale's network for `dataset`), with optional overrides."
+    ("The FewShotExperiment for `method` and `order` at `scale` (with the scale's network for `dataset`), with "
+     "optional overrides.")
     check_choice('scale', scale, tuple(FEWSHOT_SCALES))
     s = FEWSHOT_SCALES[scale]
     fields = {**s.train, **s.networks.get(dataset, {}), **overrides}
@@ -174,7 +193,8 @@ def fewshot_grid(scale:str, # a key of FEWSHOT_SCALES
                  **overrides # any other FewShotExperiment field, for every run
                 )->dict:
     "`{'<method>-<order>-seed<seed>': FewShotExperiment}` for every combination, each checked."
-    return {f'{m}-{o}-seed{s}': fewshot_preset(m, o, scale, data_dir=str(data_dir), dataset=dataset, seed=s, **overrides)
+    return {f'{m}-{o}-seed{s}': fewshot_preset(m, o, scale, data_dir=str(data_dir), dataset=dataset, seed=s,
+                                               **overrides)
             for m in (methods or FEWSHOT_TABLE_METHODS) for o in orders for s in seeds}
 
 def synthetic_data_dir(out, # the reproduction's output folder
@@ -185,26 +205,32 @@ def synthetic_data_dir(out, # the reproduction's output folder
     if not d.exists(): (write_synthetic_omniglot if dataset == 'omniglot' else write_synthetic_miniimagenet)(d)
     return d.resolve()
 
-FEWSHOT_CLAIM_SEEDS = {'feature_reuse': 4, 'flp2': 4, 'gradient2': 3, 'gradient2_authors': 3} # seeds per method in Table 2's decisive grid: 4 for the decided pair (the fewest whose exact rank test can reach p < 0.05), 3 for the comparison
+# seeds per method in Table 2's decisive grid: 4 for the decided pair (the fewest whose exact rank test can reach p <
+# 0.05), 3 for the comparison
+FEWSHOT_CLAIM_SEEDS = {'feature_reuse': 4, 'flp2': 4, 'gradient2': 3, 'gradient2_authors': 3}
 
 def fewshot_claim_grid(data_dir:str, # the Omniglot folder
                        scale:str='cpu', # a key of FEWSHOT_SCALES
                        seeds:dict=None, # method -> number of seeds (default `FEWSHOT_CLAIM_SEEDS`)
                        **overrides # any other FewShotExperiment field, for every run
                       )->dict:
-    "Table 2's decisive grid on Omniglot (issue 29): each method of `seeds` in both orders at seeds 0, 1, ..., decided pair first."
-    return {k: v for m, n in (seeds or FEWSHOT_CLAIM_SEEDS).items() for k, v in fewshot_grid(scale, data_dir, 'omniglot', [m], seeds=range(n), **overrides).items()}
+    ("Table 2's decisive grid on Omniglot (issue 29): each method of `seeds` in both orders at seeds 0, 1, ..., "
+     "decided pair first.")
+    return {k: v for m, n in (seeds or FEWSHOT_CLAIM_SEEDS).items() 
+            for k, v in fewshot_grid(scale, data_dir, 'omniglot', [m], seeds=range(n), **overrides).items()}
 
 # %% ../nbs/10_fewshot.ipynb #4d3d46a0
 def confusion(learner:Learner, meta:dict, task:FewShotTask, images:ImageSet, runs:int=100, seed:int=222)->torch.Tensor:
-    "Fraction of query images of label `i` predicted as `j` `[N, N + 1]`; the last column counts predictions outside the episode's labels."
+    ("Fraction of query images of label `i` predicted as `j` `[N, N + 1]`; the last column counts predictions outside "
+     "the episode's labels.")
     idx = fewshot_indices(task, images, torch.Generator().manual_seed(seed), runs)
     ep = gather_episodes(idx, images, task.n_out).to(next(iter(meta.values())).device)
     with torch.no_grad():
         feats = lifetime_features(learner, meta, ep)
         fast = run_lifetime(learner, meta, ep, features=feats)
         pred = query_output(learner, meta, fast, feats.query).argmax(-1).clamp(max=task.n_way)
-    counts = torch.zeros(task.n_way, task.n_way + 1).index_put_((ep.taskq.flatten().cpu(), pred.flatten().cpu()), torch.ones(pred.numel()), accumulate=True)
+    counts = torch.zeros(task.n_way, task.n_way + 1).index_put_((ep.taskq.flatten().cpu(), pred.flatten().cpu()),
+                                                                torch.ones(pred.numel()), accumulate=True)
     return counts / counts.sum(1, keepdim=True)
 
 def plot_confusion(conf:torch.Tensor, ax=None, title:str=''):
@@ -212,7 +238,8 @@ def plot_confusion(conf:torch.Tensor, ax=None, title:str=''):
     import matplotlib.pyplot as plt, seaborn as sns
     ax = ax or plt.subplots(figsize=(3.6, 3))[1]
     n = conf.shape[0]
-    sns.heatmap(conf.numpy(), annot=True, fmt='.2f', cmap='Blues', vmin=0, vmax=1, cbar=False, ax=ax, annot_kws={'fontsize': 7},
+    sns.heatmap(conf.numpy(), annot=True, fmt='.2f', cmap='Blues', vmin=0, vmax=1, cbar=False, ax=ax,
+                annot_kws={'fontsize': 7},
                 xticklabels=[str(i) for i in range(n)] + ['other'], yticklabels=range(n))
     ax.set(xlabel='predicted', ylabel='true label', title=title)
     return ax

@@ -74,15 +74,18 @@ class Learner(Config):
         return meta
 
     def init_meta(self, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
-        "The meta-parameters at the start of meta-training (every learner defines it: `FLP` and `GradientLearner` below)."
+        ("The meta-parameters at the start of meta-training (every learner defines it: `FLP` and `GradientLearner` "
+         "below).")
         raise NotImplementedError(f"{type(self).__name__} must define init_meta()")
 
     def update(self, meta:dict, fast:dict, h:torch.Tensor, y:torch.Tensor)->tuple:
-        "One plastic step on inputs `h` with targets `y`: the weight changes `{'W{l}': dW}` and the prediction (every learner defines it)."
+        ("One plastic step on inputs `h` with targets `y`: the weight changes `{'W{l}': dW}` and the prediction (every "
+         "learner defines it).")
         raise NotImplementedError(f"{type(self).__name__} must define update()")
 
     def draw_start(self, generator:torch.Generator, lead:tuple, dtype=torch.float32, device='cpu')->dict:
-        "Initial fast weights drawn afresh for each lifetime of the episode dims `lead`, replacing the meta-learned ones (none here; see `GradientLearner`'s `readout`)."
+        ("Initial fast weights drawn afresh for each lifetime of the episode dims `lead`, replacing the meta-learned "
+         "ones (none here; see `GradientLearner`'s `readout`).")
         return {}
 
 # %% ../nbs/06_lifetime.ipynb #c1ab49d9
@@ -97,8 +100,10 @@ class FLP(Learner):
     alpha_init: float = 0.0 # initial plasticity coefficient
     alpha_granularity: str = 'synapse' # one alpha per 'synapse', 'neuron' or 'layer'
     beta_init: float = 0.5 # initial feedback strength
-    alpha_multiplier: float = 1.0 # factor on alpha of the plastic layers below the output (the authors' Omniglot runs: 100)
-    alpha_param: str = 'linear' # what meta-training learns: 'linear' (alpha, the paper) or 'log' (log alpha: alpha > 0, steps relative to its size)
+    # factor on alpha of the plastic layers below the output (the authors' Omniglot runs: 100)
+    alpha_multiplier: float = 1.0
+    # what meta-training learns: 'linear' (alpha, the paper) or 'log' (log alpha: alpha > 0, steps relative to its size)
+    alpha_param: str = 'linear'
 
     groups = {'init': ('W', 'b'), 'feedback': ('B', 'd'), 'plasticity': ('alpha', 'log_alpha'), 'strength': ('beta',)}
 
@@ -108,16 +113,19 @@ class FLP(Learner):
         check_choice('signal', self.signal, SIGNALS)
         check_choice('output', self.output, OUTPUT_MODES)
         check_choice('alpha_granularity', self.alpha_granularity, ALPHA_GRANULARITIES)
-        check_range('alpha_init', self.alpha_init); check_range('beta_init', self.beta_init); check_range('alpha_multiplier', self.alpha_multiplier, lo=0)
+        check_range('alpha_init', self.alpha_init); check_range('beta_init', self.beta_init)
+        check_range('alpha_multiplier', self.alpha_multiplier, lo=0)
         check_choice('alpha_param', self.alpha_param, ALPHA_PARAMS)
-        if self.alpha_param == 'log' and self.alpha_init <= 0: raise ValueError(f"alpha_param='log' needs alpha_init > 0 (it learns log alpha), got {self.alpha_init!r}")
+        if self.alpha_param == 'log' and self.alpha_init <= 0:
+            raise ValueError(f"alpha_param='log' needs alpha_init > 0 (it learns log alpha), got {self.alpha_init!r}")
 
     def has_feedback(self, l:int)->bool:
         "Whether plastic layer `l` has a feedback pathway (all but a clamped output layer)."
         return l < self.net.n_layers or self.output == 'mix'
 
     def step_meta(self, meta:dict)->dict:
-        "`meta` with each plastic layer's `alpha{l}` as the rule uses it (from `log_alpha{l}`, times `alpha_multiplier` below the output), once per lifetime."
+        ("`meta` with each plastic layer's `alpha{l}` as the rule uses it (from `log_alpha{l}`, times "
+         "`alpha_multiplier` below the output), once per lifetime.")
         if self.alpha_param == 'linear' and self.alpha_multiplier == 1: return meta
         out = {k: v for k, v in meta.items() if layer_key(k)[0] != 'log_alpha'}
         for l in self.plastic_layers:
@@ -167,24 +175,29 @@ class GradientLearner(Learner):
     lr_init: float = 0.003 # initial inner step size (OML's fixed rate)
     lr_granularity: str = 'parameter' # one step size per 'parameter' or per 'tensor'
     first_order: bool = False # treat inner gradients as constants in the meta-gradient
-    readout: str = 'meta' # initial readout weights of each lifetime: 'meta' (meta-learned) or 'redraw' (Kaiming-normal afresh, the authors' classification baseline)
+    # initial readout weights of each lifetime: 'meta' (meta-learned) or 'redraw' (Kaiming-normal afresh, the authors'
+    # classification baseline)
+    readout: str = 'meta'
 
     fast_kinds = ('W', 'b')
     groups = {'init': ('W', 'b'), 'lr': ('lrW', 'lrb')}
 
     def validate(self):
         super().validate()
-        check_choice('lr_granularity', self.lr_granularity, LR_GRANULARITIES); check_choice('readout', self.readout, READOUTS)
+        check_choice('lr_granularity', self.lr_granularity, LR_GRANULARITIES)
+        check_choice('readout', self.readout, READOUTS)
         check_range('lr_init', self.lr_init)
 
     @property
     def second_order(self)->bool: return not self.first_order
 
     def draw_start(self, generator:torch.Generator, lead:tuple, dtype=torch.float32, device='cpu')->dict:
-        "With `readout='redraw'`, a Kaiming-normal readout weight `[*lead, n_out, n_hidden]` for each lifetime; else none."
+        ("With `readout='redraw'`, a Kaiming-normal readout weight `[*lead, n_out, n_hidden]` for each lifetime; else "
+         "none.")
         if self.readout == 'meta': return {}
         (n_out, n_in), L = self.net.sizes[-1:-3:-1], self.net.n_layers
-        return {f'W{L}': kaiming_normal((math.prod(lead) * n_out, n_in), generator, dtype, device).reshape(*lead, n_out, n_in)}
+        return {f'W{L}': kaiming_normal((math.prod(lead) * n_out, n_in), generator, dtype,
+                                        device).reshape(*lead, n_out, n_in)}
 
 # %% ../nbs/06_lifetime.ipynb #7d2c9a54
 @patch
@@ -208,9 +221,11 @@ def update(self:GradientLearner, meta:dict, fast:dict, h:torch.Tensor, y:torch.T
     params = {**meta, **fast}
     acts = self.net.activations(params, h, self.n_frozen)
     grads = {}
-    with torch.set_grad_enabled(torch.is_grad_enabled() and not self.first_order):  # first order: the inner gradients are constants
+    # first order: the inner gradients are constants
+    with torch.set_grad_enabled(torch.is_grad_enabled() and not self.first_order):
         g = _loss_grad(acts[-1], y, self.loss)
-        for i in range(len(acts) - 1, 0, -1):  # backpropagation written out over the plastic layers (linear, ReLU below the output)
+        # backpropagation written out over the plastic layers (linear, ReLU below the output)
+        for i in range(len(acts) - 1, 0, -1):
             l = self.n_frozen + i
             grads[f'W{l}'], grads[f'b{l}'] = g.mT @ acts[i - 1], g.sum(-2)
             if i > 1: g = (g @ params[f'W{l}']) * (acts[i - 1] > 0)
@@ -231,9 +246,11 @@ def check_meta(learner:Learner, meta:dict):
     "Raise `ValueError` unless `meta` holds exactly the shapes of the learner's meta-parameters."
     want = meta_shapes(learner)
     missing = [k for k in want if k not in meta]
-    if missing: raise ValueError(f"meta is missing {missing} for {type(learner).__name__} with n_plastic={learner.n_plastic}")
+    if missing: raise ValueError(f"meta is missing {missing} for {type(learner).__name__} with "
+                                 f"n_plastic={learner.n_plastic}")
     for k, shape in want.items():
-        if tuple(meta[k].shape) != shape: raise ValueError(f"meta['{k}'] must have shape {list(shape)} for this learner, got {list(meta[k].shape)}")
+        if tuple(meta[k].shape) != shape: raise ValueError(f"meta['{k}'] must have shape {list(shape)} for this "
+                                                           f"learner, got {list(meta[k].shape)}")
 
 # %% ../nbs/06_lifetime.ipynb #930e4081
 class Features(NamedTuple):
@@ -246,23 +263,28 @@ def lifetime_features(learner:Learner, meta:dict, episode:Episode)->Features:
     x, xq = episode.x, episode.xq
     *lead, T, n, d = x.shape
     h = learner.net.forward(meta, torch.cat([x.reshape(*lead, T * n, d), xq], -2), 0, learner.n_frozen)
-    stream, query = h.split([T * n, xq.shape[-2]], -2)  # split, not two slices: the backward writes one gradient buffer, not two zero-filled ones and their sum
+    # split, not two slices: the backward writes one gradient buffer, not two zero-filled ones and their sum
+    stream, query = h.split([T * n, xq.shape[-2]], -2)
     return Features(stream.reshape(*lead, T, n, h.shape[-1]), query)
 
 def step_stats(learner, t, fast, delta, yhat, y)->dict:
     "Default trace of a step: each episode's batch loss before the update and the Frobenius norm of each change."
-    return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1) for k, v in delta.items()}}
+    return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1)
+                                                         for k, v in delta.items()}}
 
 # %% ../nbs/06_lifetime.ipynb #cd389ec5
 def _initial_fast(learner, meta, lead:tuple, start:dict=None)->dict:
-    "The plastic weights at the start of a lifetime, one copy (a view) per episode of the leading dims `lead`; those in `start` (already per episode) replace them."
+    ("The plastic weights at the start of a lifetime, one copy (a view) per episode of the leading dims `lead`; those "
+     "in `start` (already per episode) replace them.")
     start = start or {}
     return {k: start[k] if k in start else meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
 
 def _steps(learner, runs, meta, fast, h, y, t0=0, trace_fn=None, records=None):
-    "Apply the plastic steps of `h`, `y` `[*E, S, n, d]` (steps `t0`, `t0 + 1`, ...) to `fast`; append trace records. `runs`: everything has a leading run axis."
+    ("Apply the plastic steps of `h`, `y` `[*E, S, n, d]` (steps `t0`, `t0 + 1`, ...) to `fast`; append trace records. "
+     "`runs`: everything has a leading run axis.")
     update = torch.func.vmap(learner.update) if runs else learner.update
-    for t, (h_t, y_t) in enumerate(zip(h.unbind(-3), y.unbind(-3)), t0):  # unbind, not h[..., t, :, :]: one gradient buffer for all steps, not one per step
+    # unbind, not h[..., t, :, :]: one gradient buffer for all steps, not one per step
+    for t, (h_t, y_t) in enumerate(zip(h.unbind(-3), y.unbind(-3)), t0):
         delta, yhat = update(meta, fast, h_t, y_t)
         if trace_fn:
             with torch.no_grad(): rec = trace_fn(learner, t, fast, delta, yhat, y_t)
@@ -274,26 +296,30 @@ COMPILED_CHUNK = 10 # steps per compiled graph
 
 @functools.lru_cache(maxsize=None)
 def compiled_steps(learner:Learner, runs:bool=False):
-    "The learner's steps (batched over a leading run axis if `runs`) through `torch.compile`, a chunk of up to `COMPILED_CHUNK` steps per graph; one wrapper per learner."
+    ("The learner's steps (batched over a leading run axis if `runs`) through `torch.compile`, a chunk of up to "
+     "`COMPILED_CHUNK` steps per graph; one wrapper per learner.")
     return torch.compile(functools.partial(_steps, learner, runs), dynamic=False)
 
 def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, compiled=False, runs=False):
-    "`_steps`, or with `compiled` the same steps in compiled chunks of `COMPILED_CHUNK` (no trace: a chunk is one graph)."
+    ("`_steps`, or with `compiled` the same steps in compiled chunks of `COMPILED_CHUNK` (no trace: a chunk is one "
+     "graph).")
     if not compiled: return _steps(learner, runs, meta, fast, h, y, t0, trace_fn, records)
-    if trace_fn: raise ValueError("compiled does not combine with trace (a compiled chunk of steps is one graph, with no step to record); trace without compiled")
+    if trace_fn: raise ValueError("compiled does not combine with trace (a compiled chunk of steps is one graph, with "
+                                  "no step to record); trace without compiled")
     step = compiled_steps(learner, runs)
-    with torch._dynamo.config.patch(recompile_limit=64):  # the graphs of every learner, shape and grad mode share `_steps`'s code; PyTorch's default keeps 8
+    # the graphs of every learner, shape and grad mode share `_steps`'s code; PyTorch's default keeps 8
+    with torch._dynamo.config.patch(recompile_limit=64):
         for h_c, y_c in zip(h.split(COMPILED_CHUNK, -3), y.split(COMPILED_CHUNK, -3)): fast = step(meta, fast, h_c, y_c)
     return fast
 
 def run_lifetime(learner:Learner, # the learner: network, plastic layers and update rule
                  meta:dict, # meta-parameters (see the learner's `init_meta`)
                  episode:Episode, # the lifetime's data, optionally with leading episode dims
-                 trace=False, # False, True (`step_stats`) or a function `(learner, t, fast, delta, yhat, y) -> dict or None`
+                 trace=False, # False, True (`step_stats`) or `(learner, t, fast, delta, yhat, y) -> dict or None`
                  features:tuple=None, # precomputed `lifetime_features`, to share them with the query
-                 segment:int=None, # keep only every `segment`-th step's state for the backward pass and recompute the rest (bounded memory)
-                 compiled:bool=False, # run the steps through `torch.compile`, in chunks of `COMPILED_CHUNK` (see `compiled_steps`)
-                 start:dict=None # initial fast weights `[*E, ...]` replacing the meta-learned ones (`Learner.draw_start`)
+                 segment:int=None, # keep each `segment`-th step's state for backward, recompute others (bounded memory)
+                 compiled:bool=False, # steps via `torch.compile`, in chunks of `COMPILED_CHUNK` (see `compiled_steps`)
+                 start:dict=None # initial fast weights `[*E, ...]` replacing the meta-learned (`Learner.draw_start`)
                 ):
     "Run one lifetime from the meta-learned initial weights; return the final fast weights (and the stacked trace)."
     if features is None:
@@ -305,15 +331,20 @@ def run_lifetime(learner:Learner, # the learner: network, plastic layers and upd
     trace_fn = step_stats if trace is True else trace
     records, meta = [], learner.step_meta(meta)
     if segment is not None: check_range('segment', segment, lo=1, integer=True)
-    if segment is None or not torch.is_grad_enabled(): fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
+    if segment is None or not torch.is_grad_enabled():
+        fast = _run_steps(learner, meta, fast, h, episode.y, 0, trace_fn, records, compiled)
     else:
-        if trace_fn: raise ValueError("segment does not combine with trace (a recomputed segment would record its steps twice); trace without segment")
+        if trace_fn: raise ValueError("segment does not combine with trace (a recomputed segment would record its "
+                                      "steps twice); trace without segment")
         keys, mkeys = list(fast), list(meta)
-        def seg(*vals):  # every tensor is an explicit input, so the reentrant checkpoint keeps nothing else and routes all gradients
+        # every tensor is an explicit input, so the reentrant checkpoint keeps nothing else and routes all gradients
+        def seg(*vals):
             f, m = dict(zip(keys, vals[:len(keys)])), dict(zip(mkeys, vals[len(keys):-2]))
             return tuple(_run_steps(learner, m, f, vals[-2], vals[-1], compiled=compiled).values())
-        for h_s, y_s in zip(h.split(segment, -3), episode.y.split(segment, -3)):  # split once: one gradient buffer for h, not one per segment
-            fast = dict(zip(keys, torch.utils.checkpoint.checkpoint(seg, *fast.values(), *meta.values(), h_s, y_s, use_reentrant=True)))
+        # split once: one gradient buffer for h, not one per segment
+        for h_s, y_s in zip(h.split(segment, -3), episode.y.split(segment, -3)):
+            fast = dict(zip(keys, torch.utils.checkpoint.checkpoint(seg, *fast.values(), *meta.values(), h_s, y_s,
+                                                                    use_reentrant=True)))
     if not trace_fn: return fast
     return fast, {k: torch.stack([r[k] for r in records]) for k in (records[0] if records else {})}
 
@@ -326,7 +357,7 @@ def query_output(learner:Learner, meta:dict, fast:dict,
 
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
                   per_episode:bool=False, # return the loss of each episode instead of the mean
-                  segment:int=None, # recompute the inner loop in segments of this many steps in the backward pass (see `run_lifetime`)
+                  segment:int=None, # recompute inner loop in segments of this many steps in backward (`run_lifetime`)
                   compiled:bool=False, # compile each step's update (see `run_lifetime`)
                   start:dict=None # initial fast weights replacing the meta-learned ones (see `run_lifetime`)
                  )->torch.Tensor:
@@ -342,11 +373,15 @@ def population_loss(learner:Learner,
                     metas:dict, # meta-parameters of R runs, stacked on a leading axis `[R, ...]`
                     episodes:Episode, # each run's episodes, `[R, *E, ...]`
                     compiled:bool=False, # compile the batched steps (see `compiled_steps`)
-                    starts:dict=None # each run's initial fast weights replacing the meta-learned ones, `[R, *E, ...]` (see `run_lifetime`'s `start`)
+                    starts:dict=None # each run's initial fast weights `[R, *E, ...]` (see `run_lifetime`'s `start`)
                    )->torch.Tensor:
-    "Each run's per-episode meta-loss `[R, *E]`: R lifetimes with the same learner, every step one computation batched over the runs."
+    ("Each run's per-episode meta-loss `[R, *E]`: R lifetimes with the same learner, every step one computation "
+     "batched over the runs.")
     R = len(episodes.x) if episodes.batch_shape else 0
-    if not R or any(v.shape[:1] != (R,) for v in metas.values()): raise ValueError(f"population_loss needs a leading run axis of the same length on metas and episodes; got episodes of shape {list(episodes.x.shape)} and metas of shapes {[list(v.shape) for v in metas.values()]}")
+    if not R or any(v.shape[:1] != (R,) for v in metas.values()):
+        raise ValueError("population_loss needs a leading run axis of the same length on metas and episodes; got "
+                         f"episodes of shape {list(episodes.x.shape)} and metas of shapes "
+                         f"{[list(v.shape) for v in metas.values()]}")
     check_meta(learner, {k: v[0] for k, v in metas.items()})
     episodes.select(0).check(learner.net.n_in, learner.net.n_out)
     vmap = torch.func.vmap
@@ -398,19 +433,23 @@ def _naive_gradient_step(learner, meta, fast, x, y):
     return {k: fast[k] - meta['lr' + k] * g for k, g in zip(keys, grads)}
 
 def naive_lifetime(learner:Learner, meta:dict, episode:Episode,
-                   start:dict=None # initial fast weights per episode `[E, ...]` (or for the one episode) replacing the meta-learned ones
+                   start:dict=None # initial fast weights per episode `[E, ...]` (or the one) replacing the meta-learned
                   )->tuple:
-    "Test oracle, never a user code path: final fast weights and query loss, step by step, no hoisting, one episode at a time."
+    ("Test oracle, never a user code path: final fast weights and query loss, step by step, no hoisting, one episode "
+     "at a time.")
     if episode.batch_shape:
-        outs = [naive_lifetime(learner, {**meta, **{k: v[e] for k, v in (start or {}).items()}}, episode.select(e)) for e in range(episode.batch_shape[0])]
+        outs = [naive_lifetime(learner, {**meta, **{k: v[e] for k, v in (start or {}).items()}}, episode.select(e))
+                for e in range(episode.batch_shape[0])]
         return {k: torch.stack([o[0][k] for o in outs]) for k in outs[0][0]}, torch.stack([o[1] for o in outs]).mean()
     fast = {k: {**meta, **(start or {})}[k] for k in learner.fast_keys}
     for t in range(episode.x.shape[0]):
         x, y = episode.x[t], episode.y[t]
-        if isinstance(learner, FLP): fast = _naive_flp_step(learner, meta, fast, _naive_forward({**meta, **fast}, x, learner.net), y)
+        if isinstance(learner, FLP): fast = _naive_flp_step(learner, meta, fast,
+                                                            _naive_forward({**meta, **fast}, x, learner.net), y)
         else: fast = _naive_gradient_step(learner, meta, fast, x, y)
     yq_hat = _naive_forward({**meta, **fast}, episode.xq, learner.net)[-1]
-    loss = ((yq_hat - episode.yq) ** 2).mean() if learner.loss == 'mse' else -(episode.yq * torch.log_softmax(yq_hat, -1)).sum(-1).mean()
+    loss = (((yq_hat - episode.yq) ** 2).mean() if learner.loss == 'mse'
+            else -(episode.yq * torch.log_softmax(yq_hat, -1)).sum(-1).mean())
     return fast, loss
 
 # %% ../nbs/06_lifetime.ipynb #9a69d170
@@ -418,10 +457,12 @@ def presynaptic_gain(learner:Learner, # the learner
                      meta:dict, # its meta-parameters
                      episode:Episode # episodes whose training streams give the activity
                     )->dict:
-    "Largest eigenvalue of `sum_n x_n x_n^T` of each plastic layer's presynaptic activity at the initial weights, averaged over steps."
+    ("Largest eigenvalue of `sum_n x_n x_n^T` of each plastic layer's presynaptic activity at the initial weights, "
+     "averaged over steps.")
     h = lifetime_features(learner, meta, episode).stream
     acts = learner.net.activations(meta, h, learner.n_frozen)
-    gram = lambda x: x @ x.mT if x.shape[-2] < x.shape[-1] else x.mT @ x  # the smaller of the two: the same nonzero eigenvalues, and no rank-deficient d x d matrix
+    # the smaller of the two: the same nonzero eigenvalues, and no rank-deficient d x d matrix
+    gram = lambda x: x @ x.mT if x.shape[-2] < x.shape[-1] else x.mT @ x
     return {l: torch.linalg.eigvalsh(gram(x))[..., -1].mean().item() for l, x in zip(learner.plastic_layers, acts)}
 
 # %% ../nbs/06_lifetime.ipynb #8afc9e2a

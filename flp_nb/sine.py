@@ -24,8 +24,10 @@ SINE_METHODS = {
     'flp2': Method(FLP, dict(n_plastic=2), (), 'FLP (2)'),
     'flp3': Method(FLP, dict(n_plastic=3), (), 'FLP (3)'),
     'gradient3': Method(GradientLearner, dict(n_plastic=3), (), 'Gradient-based (3)'),
-    'gradient3_first_order': Method(GradientLearner, dict(n_plastic=3, first_order=True), (), 'Gradient-based (3), first order'),
-    'oml3': Method(GradientLearner, dict(n_plastic=3, lr_granularity='tensor', lr_init=0.003), ('lr',), 'Original OML (3)'),
+    'gradient3_first_order': Method(GradientLearner, dict(n_plastic=3, first_order=True), (),
+                                    'Gradient-based (3), first order'),
+    'oml3': Method(GradientLearner, dict(n_plastic=3, lr_granularity='tensor', lr_init=0.003), ('lr',),
+                   'Original OML (3)'),
     'flp3_random_feedback': Method(FLP, dict(n_plastic=3), ('feedback',), 'FLP (3), random feedback'),
 }
 
@@ -39,9 +41,12 @@ class SineExperiment(Experiment):
     steps_per_function: int = 40 # training batches per function (10 functions per episode)
     pool_size: int | None = None # finite pool of meta-training functions (authors: 400)
     alpha_init: float = 0.0 # initial plasticity of FLP methods (the authors' runs: 0)
-    alpha_param: str = 'linear' # what FLP methods meta-learn: 'linear' (alpha, the paper) or 'log' (log alpha; see `FLP`)
+    # what FLP methods meta-learn: 'linear' (alpha, the paper) or 'log' (log alpha; see `FLP`)
+    alpha_param: str = 'linear'
     alpha_granularity: str = 'synapse' # one alpha per 'synapse' (the paper), 'neuron' or 'layer' in FLP methods
-    alpha_scale: float | None = None # FLP methods: start each plastic layer at alpha = alpha_scale / (lambda_max T), its presynaptic gain's scale (replaces alpha_init)
+    # FLP methods: start each plastic layer at alpha = alpha_scale / (lambda_max T), its presynaptic gain's scale
+    # (replaces alpha_init)
+    alpha_scale: float | None = None
 
     methods = SINE_METHODS
 
@@ -51,13 +56,16 @@ class SineExperiment(Experiment):
         for k in ('width', 'steps_per_function'): check_range(k, getattr(self, k), lo=1, integer=True)
         check_range('alpha_init', self.alpha_init)
         if self.alpha_scale is not None: check_range('alpha_scale', self.alpha_scale, lo=0)
-        if self.alpha_scale == 0 and self.alpha_param == 'log': raise ValueError("alpha_param='log' needs alpha_scale > 0 (it starts log alpha at log(alpha_scale / (lambda_max T))), got 0")
+        if self.alpha_scale == 0 and self.alpha_param == 'log':
+            raise ValueError("alpha_param='log' needs alpha_scale > 0 (it starts log alpha at log(alpha_scale / "
+                             "(lambda_max T))), got 0")
         self.learner(), self.task()
 
     def learner(self):
         "The learner this run meta-trains."
         m = SINE_METHODS[self.method]
-        extra = {'alpha_init': self.alpha_init, 'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity} if m.learner is FLP else {}
+        extra = {'alpha_init': self.alpha_init, 'alpha_param': self.alpha_param,
+                 'alpha_granularity': self.alpha_granularity} if m.learner is FLP else {}
         return m.learner(net=MLP(width=self.width), **m.kwargs, **extra)
 
 
@@ -71,28 +79,36 @@ class SineExperiment(Experiment):
         return self.task().n_steps
 
     def evaluate(self, meta:dict, runs:int=50, seed:int=103450)->dict:
-        "The regression protocol (`evaluate_sine`) on this experiment's learner and task, with fresh functions (never the meta-training pool)."
+        ("The regression protocol (`evaluate_sine`) on this experiment's learner and task, with fresh functions (never "
+         "the meta-training pool).")
         return evaluate_sine(self.learner(), meta, self.task().replace(pool_size=None), runs, seed)
 
 # %% ../nbs/08_sine.ipynb #814a972c
-_SHORT_LIFETIME = dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-2,
-                       alpha_init=1e-6, alpha_scale=0.25, alpha_param='log', alpha_granularity='layer', plasticity_lr=1e-2, step_size_lr=1e-4,
+_SHORT_LIFETIME = dict(width=32, steps_per_function=10, episodes=8000, checkpoint_every=500, init_lr=1e-3,
+                       feedback_lr=1e-3, strength_lr=1e-2, alpha_init=1e-6, alpha_scale=0.25, alpha_param='log',
+                       alpha_granularity='layer', plasticity_lr=1e-2, step_size_lr=1e-4,
                        nonfinite='backoff')
 SINE_SCALES = {
     'paper': Scale(dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500), eval_runs=50),
     'paper_chunked': Scale(dict(width=300, steps_per_function=40, episodes=20000, checkpoint_every=500,
                                 schedule='chunked', chunk=1000, pool_size=400), eval_runs=50),
     'cpu': Scale(_SHORT_LIFETIME, eval_runs=50),
-    'cpu40': Scale({**_SHORT_LIFETIME, 'steps_per_function': 40, 'episodes': 4000, 'checkpoint_every': 250}, eval_runs=50),
-    'cpu_long': Scale({**_SHORT_LIFETIME, 'episodes': 20000, 'checkpoint_every': 1000, 'snapshot_every': 2000}, eval_runs=50),
-    'gpu': Scale({**_SHORT_LIFETIME, 'width': 300, 'meta_batch': 16, 'episodes': 1000, 'checkpoint_every': 250}, eval_runs=50),
-    'smoke': Scale(dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3, strength_lr=1e-3,
-                        alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'), eval_runs=4),
+    'cpu40': Scale({**_SHORT_LIFETIME, 'steps_per_function': 40, 'episodes': 4000, 'checkpoint_every': 250},
+                   eval_runs=50),
+    'cpu_long': Scale({**_SHORT_LIFETIME, 'episodes': 20000, 'checkpoint_every': 1000, 'snapshot_every': 2000},
+                      eval_runs=50),
+    'gpu': Scale({**_SHORT_LIFETIME, 'width': 300, 'meta_batch': 16, 'episodes': 1000, 'checkpoint_every': 250},
+                 eval_runs=50),
+    'smoke': Scale(dict(width=8, steps_per_function=2, episodes=3, checkpoint_every=1, init_lr=1e-3, feedback_lr=1e-3,
+                        strength_lr=1e-3, alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'),
+                   eval_runs=4),
 }
-FLP_FIELDS = ('alpha_init', 'alpha_param', 'alpha_granularity', 'alpha_scale') # SineExperiment fields only FLP methods read
+# SineExperiment fields only FLP methods read
+FLP_FIELDS = ('alpha_init', 'alpha_param', 'alpha_granularity', 'alpha_scale')
 
 def _applies(method:str, field:str)->bool:
-    "Whether a scale's `field` matters to `method`; the others keep their defaults, so a run's config never changes with another method's settings."
+    ("Whether a scale's `field` matters to `method`; the others keep their defaults, so a run's config never changes "
+     "with another method's settings.")
     learner = SINE_METHODS[method].learner
     if field in FLP_FIELDS: return learner is FLP
     groups = [g for g, f in GROUP_LR.items() if f == field]
@@ -104,7 +120,8 @@ def sine_preset(method:str, # a key of SINE_METHODS
                 seed:int=0, # run seed
                 **overrides # any other SineExperiment field
                )->SineExperiment:
-    "The SineExperiment for `method` and `order` at `scale` (the scale's settings of the method's own groups), with optional overrides."
+    ("The SineExperiment for `method` and `order` at `scale` (the scale's settings of the method's own groups), with "
+     "optional overrides.")
     check_choice('scale', scale, tuple(SINE_SCALES)); check_choice('method', method, tuple(SINE_METHODS))
     train = {k: v for k, v in SINE_SCALES[scale].train.items() if _applies(method, k)}
     return SineExperiment(method=method, order=order, seed=seed, **{**train, **overrides})
@@ -117,23 +134,30 @@ def sine_grid(scale:str='cpu', # a key of SINE_SCALES
               **overrides # any other SineExperiment field, for every run
              )->dict:
     "`{'<method>-<order>-seed<seed>': SineExperiment}` for every combination, each checked."
-    return {f'{m}-{o}-seed{s}': sine_preset(m, o, scale, seed=s, **overrides) for m in (methods or list(SINE_METHODS)) for o in orders for s in seeds}
+    return {f'{m}-{o}-seed{s}': sine_preset(m, o, scale, seed=s, **overrides) for m in (methods or list(SINE_METHODS))
+            for o in orders for s in seeds}
 
 # %% ../nbs/08_sine.ipynb #9b4a9e4c
-CONTINUAL_ROWS = (('flp3', 'continual'), ('gradient3', 'continual'), ('gradient3_first_order', 'continual'), ('oml3', 'continual'),
-                  ('flp2', 'continual'), ('feature_reuse', 'continual'), ('flp3', 'iid'), ('gradient3', 'iid'))
+CONTINUAL_ROWS = (('flp3', 'continual'), ('gradient3', 'continual'), ('gradient3_first_order', 'continual'),
+                  ('oml3', 'continual'), ('flp2', 'continual'), ('feature_reuse', 'continual'), ('flp3', 'iid'),
+                  ('gradient3', 'iid'))
 
 def continual_grid(scale:str='cpu40', # a key of SINE_SCALES
                    seeds:int=4, # seeds of each row; FLP (3) continual gets twice as many
                    first_seed:int=0, # the first of them
                    **overrides # any other SineExperiment field, for every run
                   )->dict:
-    "The continual study's runs, named as `sine_grid` names them; feature reuse at twice the width is named `feature_reuse_wide-...`."
+    ("The continual study's runs, named as `sine_grid` names them; feature reuse at twice the width is named "
+     "`feature_reuse_wide-...`.")
     check_range('seeds', seeds, lo=1, integer=True); check_range('first_seed', first_seed, lo=0, integer=True)
     grid = {}
-    for m, o in CONTINUAL_ROWS: grid |= sine_grid(scale, [m], [o], range(first_seed, first_seed + seeds * (1 + ((m, o) == ('flp3', 'continual')))), **overrides)
+    for m, o in CONTINUAL_ROWS:
+        grid |= sine_grid(scale, [m], [o],
+                          range(first_seed, first_seed + seeds * (1 + ((m, o) == ('flp3', 'continual')))), **overrides)
     wide = 2 * overrides.get('width', SINE_SCALES[scale].train['width'])
-    return grid | {k.replace('feature_reuse', 'feature_reuse_wide'): x for k, x in sine_grid(scale, ['feature_reuse'], ['continual'], range(first_seed, first_seed + seeds), **{**overrides, 'width': wide}).items()}
+    return grid | {k.replace('feature_reuse', 'feature_reuse_wide'): x
+                   for k, x in sine_grid(scale, ['feature_reuse'], ['continual'], range(first_seed, first_seed + seeds),
+                                         **{**overrides, 'width': wide}).items()}
 
 # %% ../nbs/08_sine.ipynb #f622def4
 def continual_extras(scale:str, # a key of SINE_SCALES
@@ -142,17 +166,23 @@ def continual_extras(scale:str, # a key of SINE_SCALES
                      first_seed:int=0, # the grid's first seed
                      **overrides # any other SineExperiment field, for every run
                     )->dict:
-    "The runs beside the continual grid, named `<grid name>-longer`, `<grid name>-blocks<steps per function>` or as `sine_grid` names them."
+    ("The runs beside the continual grid, named `<grid name>-longer`, `<grid name>-blocks<steps per function>` or as "
+     "`sine_grid` names them.")
     episodes = overrides.pop('episodes', SINE_SCALES[scale].train['episodes'])
     steps = overrides.pop('steps_per_function', SINE_SCALES[scale].train['steps_per_function'])
     more, seeds_of = max(1, episodes // 2), lambda n: range(first_seed, first_seed + n)
     fresh = first_seed + 2 * seeds
-    runs = {f'flp3-continual-seed{fresh}': sine_preset('flp3', 'continual', scale, seed=fresh, episodes=episodes, steps_per_function=steps, **overrides)}
+    runs = {f'flp3-continual-seed{fresh}': sine_preset('flp3', 'continual', scale, seed=fresh, episodes=episodes,
+                                                       steps_per_function=steps, **overrides)}
     for m, o, n in (('flp3', 'continual', 2 * seeds), ('gradient3', 'continual', seeds), ('gradient3', 'iid', seeds)):
-        runs |= {f'{m}-{o}-seed{s}-longer': sine_preset(m, o, scale, seed=s + 100, episodes=more, steps_per_function=steps, init_from=str(Path(source) / f'{m}-{o}-seed{s}'), **overrides)
+        runs |= {f'{m}-{o}-seed{s}-longer': sine_preset(m, o, scale, seed=s + 100, episodes=more,
+                                                        steps_per_function=steps,
+                                                        init_from=str(Path(source) / f'{m}-{o}-seed{s}'), **overrides)
                  for s in seeds_of(n)}
-    runs |= sine_grid(scale, ['gradient3_first_order'], ['iid'], seeds_of(seeds), episodes=episodes, steps_per_function=steps, **overrides)
-    return runs | {f'gradient3-{o}-seed{s}-blocks{k}': sine_preset('gradient3', o, scale, seed=s, episodes=episodes, steps_per_function=k, **overrides)
+    runs |= sine_grid(scale, ['gradient3_first_order'], ['iid'], seeds_of(seeds), episodes=episodes,
+                      steps_per_function=steps, **overrides)
+    return runs | {f'gradient3-{o}-seed{s}-blocks{k}': sine_preset('gradient3', o, scale, seed=s, episodes=episodes,
+                                                                   steps_per_function=k, **overrides)
                    for k in (2 * steps,) for o in ('iid', 'continual') for s in seeds_of(seeds)}
 
 # %% ../nbs/08_sine.ipynb #d140f3f8
@@ -189,7 +219,7 @@ def evaluate_sine(learner:Learner, # the learner
                   task:SineTask, # the task (its order sets i.i.d. or continual)
                   runs:int=50, # evaluation lifetimes
                   seed:int=103450, # evaluation seed (the authors' default)
-                  chunk:int=None # lifetimes per batched computation (default: 4,000 steps' worth, 10 lifetimes at 400 steps)
+                  chunk:int=None # lifetimes per batched computation (default: 4,000 steps' worth, 10 at 400 steps)
                  )->dict:
     "Query MSE of each run after its full stream, and the mean learning curve on functions seen so far."
     chunk = max(1, 4000 // task.n_steps) if chunk is None else chunk

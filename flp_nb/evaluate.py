@@ -264,8 +264,8 @@ def plateau_exit(losses:list, # meta-loss per episode (non-finite ones, from ski
                 None)
 
 # %% ../nbs/11_evaluate.ipynb #e678a561
-# a diverged model (non-finite value) is the worst
-def _as_worst(values)->list: return [v if math.isfinite(v) else math.inf for v in values]
+# a diverged model (non-finite value) counts as the worst: +inf for ratios, chance for error rates
+def _as_worst(values, worst:float=math.inf)->list: return [v if math.isfinite(v) else worst for v in values]
 
 def at_or_below_share(a:list, b:list)->float:
     "The share of pairs (one value of `a`, one of `b`) in which `a`'s value is at or below `b`'s."
@@ -367,7 +367,7 @@ def order_verdict(flp:list, # FLP's error (%) per seed, every run (a diverged ru
      "numbers it rests on.")
     if len(flp) < 2 or len(other) < 2: raise ValueError("order_verdict needs at least 2 seeds a side for a standard "
                                                         f"error, got {len(flp)} and {len(other)}")
-    flp, other = ([v if math.isfinite(v) else worst for v in x] for x in (flp, other))
+    flp, other = _as_worst(flp, worst), _as_worst(other, worst)
     (mf, sf), (mo, so) = mean_se(flp), mean_se(other)
     d, se, (u, p) = mo - mf, math.hypot(sf, so), rank_test(flp, other)
     verdict = 'level' if d == 0 or not (abs(d) >= 2 * se or p < 0.05) else 'flp_lower' if d > 0 else 'flp_higher'
@@ -416,7 +416,8 @@ def table2_decision_text(by_order:dict, # order -> `order_verdict` of FLP (2) ag
 def error_table(runs:list, # rows `{'method', 'order', 'seed', 'error'}` (error in %)
                 labels:dict=None, # method -> row label (default: the method's name)
                 paper:dict=None, # `(method, order)` -> the paper's `(mean, se)`
-                chance_above:float=70.0 # an error above this counts as never having left chance
+                chance_above:float=70.0, # an error above this counts as never having left chance
+                worst:float=80.0 # what a diverged run counts as (chance error of 5-way classification)
                )->str:
     "Markdown table of a classification study: one line per method and order, in the rows' order."
     groups = {}
@@ -424,7 +425,7 @@ def error_table(runs:list, # rows `{'method', 'order', 'seed', 'error'}` (error 
     lines = ['| method | order | seeds | error (%) per seed | mean (SE) | geometric mean | at chance | paper |',
              '| --- | --- | --- | --- | --- | --- | --- | --- |']
     for (m, o), rs in groups.items():
-        e = [80.0 if not math.isfinite(r['error']) else r['error'] for r in rs]
+        e = _as_worst([r['error'] for r in rs], worst)
         mean, se = mean_se(e)
         p = (paper or {}).get((m, o))
         lines.append(f"| {(labels or {}).get(m, m)} | {o} | {len(e)} | {', '.join(f'{v:.1f}' for v in e)} | {mean:.1f}"

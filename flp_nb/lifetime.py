@@ -441,7 +441,8 @@ def naive_lifetime(learner:Learner, meta:dict, episode:Episode,
         outs = [naive_lifetime(learner, {**meta, **{k: v[e] for k, v in (start or {}).items()}}, episode.select(e))
                 for e in range(episode.batch_shape[0])]
         return {k: torch.stack([o[0][k] for o in outs]) for k in outs[0][0]}, torch.stack([o[1] for o in outs]).mean()
-    fast = {k: {**meta, **(start or {})}[k] for k in learner.fast_keys}
+    init = {**meta, **(start or {})}
+    fast = {k: init[k] for k in learner.fast_keys}
     for t in range(episode.x.shape[0]):
         x, y = episode.x[t], episode.y[t]
         if isinstance(learner, FLP): fast = _naive_flp_step(learner, meta, fast,

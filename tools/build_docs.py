@@ -76,11 +76,11 @@ def finish_pages(site, host):
 
 def results_tables():
     "Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, which the reproduction pages include."
-    from flp_nb.evaluate import error_table, iid_decision_text, study_table, results_table, table2_decision_text
+    from flp_nb.evaluate import error_table, iid_decision_text, read_results, study_table, results_table, table2_decision_text
     from flp_nb.fewshot import FEWSHOT_METHODS, PAPER_TABLE2, PAPER_TABLE2_MINIIMAGENET
     labels = {m: v.label for m, v in FEWSHOT_METHODS.items()}
     for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):
-        d = json.loads(f.read_text())
+        d = read_results(f)
         if isinstance(d, dict) and 'by_order' in d:  # repro/table2's summary
             f.with_suffix('.md').write_text(f"Scale `{d['scale']}` on Omniglot: query error (%) after the 25-image lifetime, {d['eval_runs']} evaluation lifetimes per model; "
                                             f"{d['machine']}; `{d['command']}`.\n\n{error_table(d['runs'], labels, PAPER_TABLE2)}\n\n"

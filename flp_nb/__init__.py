@@ -25,4 +25,9 @@ from .runs import load_checkpoint, read_metrics
 from .meta import meta_train
 from .workers import ensure_trained
 from .evaluate import evaluate_run, load_run, results_table
-_all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images', 'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime', 'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint', 'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']
+_all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
+         'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP', 'GradientLearner',
+         'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime', 'Experiment', 'SINE_METHODS',
+         'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES',
+         'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint', 'meta_train',
+         'read_metrics', 'evaluate_run', 'load_run', 'results_table']

@@ -25,6 +25,7 @@ def _batch_grads(learner, meta, fast, h, y):
         grads = torch.autograd.grad(task_loss(yhat, y, learner.loss).sum(), list(leaves.values()))
     return dict(zip(leaves, grads))
 
+# %% ../nbs/13_analysis.ipynb #41dd4ed9
 def update_stats(learner:Learner, # a learner with at least one plastic layer
                  meta:dict, # its meta-parameters
                  episodes:Episode # evaluation episodes, with a leading episode dim
@@ -80,6 +81,7 @@ def _blocks(episodes:Episode)->tuple:
         raise ValueError("interference needs a continual stream: each function in one contiguous block of equal length")
     return S, slot[:, ::S]
 
+# %% ../nbs/13_analysis.ipynb #6c2d3df9
 def interference(learner:Learner, meta:dict,
                  episodes:Episode # continual episodes, with a leading episode dim
                 )->list:
@@ -155,6 +157,7 @@ def plot_fitted_readout(rows:dict, # model label -> `fitted_readout` result
 # %% ../nbs/13_analysis.ipynb #8de2873b
 ABLATIONS = ('none', 'beta0', 'random_feedback', 'zero_feedback', 'target_signal')
 
+# %% ../nbs/13_analysis.ipynb #c8107fac
 def _ablate(learner, meta, name, g):
     m = dict(meta)
     for k in [k for k in meta if layer_key(k)[0] in ('B', 'beta')]:
@@ -166,6 +169,7 @@ def _ablate(learner, meta, name, g):
         if name == 'zero_feedback' and kind == 'B': m[k] = torch.zeros_like(meta[k])
     return (learner.replace(signal='target') if name == 'target_signal' else learner), m
 
+# %% ../nbs/13_analysis.ipynb #78745f27
 def feedback_ablations(learner:FLP, meta:dict, episodes:Episode,
                        ablations:tuple=None, # which to run (see above; default: all that alter this learner)
                        seed:int=0 # seed of the random feedback matrices

@@ -24,6 +24,7 @@ from .sine import sine_preset
 # %% ../nbs/15_bench.ipynb #511d5422
 CASES = ('sine_flp3', 'sine_gradient3', 'omniglot_flp2')
 
+# %% ../nbs/15_bench.ipynb #29ef16f1
 def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None, width:int=None):
     "Learner, meta-parameters (plastic, so every path runs) and a batch of `meta_batch` episodes for `case`."
     check_choice('case', case, CASES)
@@ -41,6 +42,7 @@ def _setup(case:str, quick:bool, meta_batch:int=1, steps_per_function:int=None, 
     if isinstance(learner, FLP): learner = learner.replace(alpha_init=1e-8)
     return learner, learner.init_meta(g), episode
 
+# %% ../nbs/15_bench.ipynb #2a305abc
 def _cut(episode:Episode, steps:int)->Episode:
     "The episode's first `steps` plastic steps (same query)."
     return episode._replace(x=episode.x[..., :steps, :, :], y=episode.y[..., :steps, :, :],
@@ -52,6 +54,7 @@ def _clear_grads(*metas):
     for m in metas:
         for v in m.values(): v.grad = None
 
+# %% ../nbs/15_bench.ipynb #1c5c9d4f
 def _step_fn(learner, meta, episode, oracle:bool, segment=None, compiled=False):
     ("A meta-training step of one run on `episode`: the engine's lifetime (or the naive oracle's), "
      "query loss and backward.")
@@ -62,6 +65,7 @@ def _step_fn(learner, meta, episode, oracle:bool, segment=None, compiled=False):
         loss.backward(); _clear_grads(leaves)
     return step
 
+# %% ../nbs/15_bench.ipynb #82a9e76e
 def _population_step_fn(learner, metas:list, episode, segment=None, compiled=False):
     "A meta-training step of a population: every run's lifetime on `episode`, batched as `meta_train` does."
     leaves = [as_leaves(m) for m in metas]
@@ -70,6 +74,7 @@ def _population_step_fn(learner, metas:list, episode, segment=None, compiled=Fal
         _clear_grads(*leaves)
     return step
 
+# %% ../nbs/15_bench.ipynb #dc5053cf
 def _median_seconds(step, reps:int, sync)->float:
     "Median wall time of `reps` calls of `step`, after one untimed warm-up call."
     step(); times = []
@@ -77,15 +82,18 @@ def _median_seconds(step, reps:int, sync)->float:
         sync(); t = time.perf_counter(); step(); sync(); times.append(time.perf_counter() - t)
     return statistics.median(times)
 
+# %% ../nbs/15_bench.ipynb #2241d075
 def _sync(dev):
     "A function that waits for `dev`'s queued work (a no-op on the CPU)."
     return torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
 
+# %% ../nbs/15_bench.ipynb #e610327b
 def _peak_bytes(dev)->int:
     "Peak memory so far: the CUDA allocator's peak on a GPU, this process's peak resident set on the CPU."
     return (torch.cuda.max_memory_allocated(dev) if dev.type == 'cuda'
             else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 
+# %% ../nbs/15_bench.ipynb #cc22a682
 def matmul_gflops(n:int=1024, # size of the two square matrices
                   reps:int=5, # timed products (median reported)
                   device:str='cpu')->float:
@@ -95,6 +103,7 @@ def matmul_gflops(n:int=1024, # size of the two square matrices
     a, b = torch.randn(n, n, device=dev), torch.randn(n, n, device=dev)
     return 2 * n ** 3 / _median_seconds(lambda: a @ b, reps, _sync(dev)) / 1e9
 
+# %% ../nbs/15_bench.ipynb #a5af066a
 def measure(case:str, # one of CASES
             quick:bool=False, # small sizes (about a minute for everything on 2 cores)
             oracle_steps:int=20, # plastic steps of the short episode the oracle and the engine both run
@@ -167,6 +176,7 @@ def bench_table(results:list)->str:
                      f"| {r['x_floor']:.2g} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} | {pop} |")
     return '\n'.join(lines)
 
+# %% ../nbs/15_bench.ipynb #0fc8fdf4
 def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps:int=20, reps:int=3, malloc:bool=True,
               segment:int=None, compiled:bool=False, meta_batch:int=1, device:str='cpu', steps_per_function:int=None,
               width:int=None, population:int=1)->list:
@@ -193,6 +203,7 @@ def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps
     (out / 'bench.md').write_text(bench_table(results) + '\n')
     return results
 
+# %% ../nbs/15_bench.ipynb #f8d81ec9
 @console_script
 def bench_main(out:str='bench', # folder for bench.json and bench.md
                quick:bool=False, # small sizes, about a minute on 2 cores

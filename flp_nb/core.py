@@ -139,17 +139,20 @@ def select_params(params:dict, # parameter dict
     "The entries of `params` whose kind (name without layer number) is in `kinds`."
     return {k: v for k, v in params.items() if layer_key(k)[0] in kinds}
 
+# %% ../nbs/00_core.ipynb #0c512d17
 def params_to(params:dict, # parameter dict
               device=None, # target device
               dtype=None): # target floating dtype
     "Move every tensor of `params` to `device` and `dtype`."
     return {k: v.to(device=device, dtype=dtype) for k, v in params.items()}
 
+# %% ../nbs/00_core.ipynb #87af5d5e
 def as_leaves(params:dict, # parameter dict
               requires_grad:bool=True): # make the copies require gradients
     "Detached copies of `params` that are autograd leaves: the tensors an optimizer owns."
     return {k: v.detach().clone().requires_grad_(requires_grad) for k, v in params.items()}
 
+# %% ../nbs/00_core.ipynb #31781661
 def num_params(params:dict)->int:
     "Number of scalars in a parameter dict."
     return sum(v.numel() for v in params.values())
@@ -169,6 +172,7 @@ def _decode(hint, value):
         raise ValueError('; '.join(errors))
     return value
 
+# %% ../nbs/00_core.ipynb #1f965258
 _SIMPLE = (int, float, str, bool, type(None))
 
 def _checkable(hint)->bool:
@@ -176,6 +180,7 @@ def _checkable(hint)->bool:
     if typing.get_origin(hint) is tuple: return all(a is Ellipsis or _checkable(a) for a in typing.get_args(hint))
     return hint in _SIMPLE or (isinstance(hint, type) and issubclass(hint, Config))
 
+# %% ../nbs/00_core.ipynb #a39dcf9c
 def _fits(hint, value)->bool:
     "Whether `value` fits `hint` (ints are accepted for floats; a tuple hint needs a tuple of fitting entries)."
     if hint is float: return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
@@ -188,13 +193,16 @@ def _fits(hint, value)->bool:
     if isinstance(hint, type) and issubclass(hint, Config): return isinstance(value, hint)
     return type(value) is hint
 
+# %% ../nbs/00_core.ipynb #059cd8ec
 def _plain(x):
     "A NumPy number as the Python number JSON can write; anything else as it is."
     return x.item() if isinstance(x, np.generic) else x
 
+# %% ../nbs/00_core.ipynb #f0ea364f
 def _hint_name(h)->str:
     return 'None' if h is type(None) else h.__name__ if isinstance(h, type) else str(h)
 
+# %% ../nbs/00_core.ipynb #e14ffa38
 def _check_type(cls, name, hint, value):
     ("Raise `ValueError` unless `value` fits `hint` where it is a simple type, a config class, a tuple of those, "
      "or a union of them (`str | None`); other hints are checked by `validate`.")
@@ -203,6 +211,7 @@ def _check_type(cls, name, hint, value):
     raise ValueError(f"{cls.__name__}.{name} must be of type {' or '.join(_hint_name(h) for h in options)}, "
                      f"got {value!r}")
 
+# %% ../nbs/00_core.ipynb #04690204
 @dataclasses.dataclass(frozen=True)
 class Config:
     "Base of all `flp_nb` configs: a frozen dataclass, type-checked and validated on construction, JSON round-trip."
@@ -263,6 +272,7 @@ def _underscored(arg:str)->str:
     name, eq, value = arg[2:].partition('=')
     return '--' + name.replace('-', '_') + eq + value
 
+# %% ../nbs/00_core.ipynb #3e15074e
 def console_script(f):
     "A console entry point for `f`: called without arguments, it parses the command line into `f`'s parameters."
     @functools.wraps(f)

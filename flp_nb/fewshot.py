@@ -117,6 +117,7 @@ def _query_accuracy(learner, meta, fast, hq, labels):
     "Fraction of each episode's query images classified right `[E]`."
     return (query_output(learner, meta, fast, hq).argmax(-1) == labels).float().mean(-1)
 
+# %% ../nbs/10_fewshot.ipynb #174a20f0
 def evaluate_fewshot(learner:Learner, # the learner
                      meta:dict, # its meta-parameters
                      task:FewShotTask, # episode shape (use `query='held_out'` for the protocol)
@@ -197,6 +198,7 @@ def fewshot_grid(scale:str, # a key of FEWSHOT_SCALES
                                                **overrides)
             for m in (methods or FEWSHOT_TABLE_METHODS) for o in orders for s in seeds}
 
+# %% ../nbs/10_fewshot.ipynb #4ebc4c91
 def synthetic_data_dir(out, # the reproduction's output folder
                        dataset:str='omniglot')->Path:
     "`out/synthetic-data`, a tiny synthetic `dataset` written there the first time."
@@ -205,6 +207,7 @@ def synthetic_data_dir(out, # the reproduction's output folder
     if not d.exists(): (write_synthetic_omniglot if dataset == 'omniglot' else write_synthetic_miniimagenet)(d)
     return d.resolve()
 
+# %% ../nbs/10_fewshot.ipynb #0d974f08
 # seeds per method in Table 2's decisive grid: 4 for the decided pair (the fewest whose exact rank test can reach p <
 # 0.05), 3 for the comparison
 FEWSHOT_CLAIM_SEEDS = {'feature_reuse': 4, 'flp2': 4, 'gradient2': 3, 'gradient2_authors': 3}
@@ -233,6 +236,7 @@ def confusion(learner:Learner, meta:dict, task:FewShotTask, images:ImageSet, run
                                                                 torch.ones(pred.numel()), accumulate=True)
     return counts / counts.sum(1, keepdim=True)
 
+# %% ../nbs/10_fewshot.ipynb #9ff8105a
 def plot_confusion(conf:torch.Tensor, ax=None, title:str=''):
     "Heat map of a `confusion` matrix."
     import matplotlib.pyplot as plt, seaborn as sns

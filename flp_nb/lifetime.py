@@ -149,6 +149,7 @@ def init_meta(self:FLP, generator:torch.Generator, dtype=torch.float32, device='
             meta[f'beta{l}'] = torch.tensor(self.beta_init, dtype=dtype, device=device)
     return meta
 
+# %% ../nbs/06_lifetime.ipynb #0a79a3d4
 @patch
 def update(self:FLP, meta:dict, # meta-parameters as the steps use them (`step_meta`)
            fast:dict, # current fast weights `{'W{l}'}` of the plastic layers
@@ -209,12 +210,14 @@ def init_meta(self:GradientLearner, generator:torch.Generator, dtype=torch.float
         meta['lr' + k] = torch.full(shape, self.lr_init, dtype=dtype, device=device)
     return meta
 
+# %% ../nbs/06_lifetime.ipynb #6d4d7bd9
 def _loss_grad(yhat:torch.Tensor, y:torch.Tensor, loss:str)->torch.Tensor:
     "Gradient of each episode's `task_loss` with respect to the predictions `yhat`, in closed form."
     n = yhat.shape[-2]
     if loss == 'mse': return 2 * (yhat - y) / (n * yhat.shape[-1])
     return (torch.softmax(yhat, -1) * y.sum(-1, keepdim=True) - y) / n
 
+# %% ../nbs/06_lifetime.ipynb #b7efd31a
 @patch
 def update(self:GradientLearner, meta:dict, fast:dict, h:torch.Tensor, y:torch.Tensor)->tuple:
     "One SGD step on the batch: the changes `{'W{l}': -lr*g, 'b{l}': -lr*g}` and the prediction on the batch."
@@ -231,17 +234,18 @@ def update(self:GradientLearner, meta:dict, fast:dict, h:torch.Tensor, y:torch.T
             if i > 1: g = (g @ params[f'W{l}']) * (acts[i - 1] > 0)
     return {k: -meta['lr' + k] * grads[k] for k in fast}, acts[-1]
 
-
 # %% ../nbs/06_lifetime.ipynb #2ff933aa
 def param_groups(learner:Learner, meta:dict)->dict:
     "Split `meta` into the learner's groups, e.g. `{'init': {...}, 'feedback': {...}, ...}`."
     return {name: select_params(meta, kinds) for name, kinds in learner.groups.items()}
 
+# %% ../nbs/06_lifetime.ipynb #b0f71326
 @functools.lru_cache(maxsize=64)
 def meta_shapes(learner:Learner)->dict:
     "Name and shape of every meta-parameter of `learner` (computed once per learner, without allocating)."
     return {k: tuple(v.shape) for k, v in learner.init_meta(torch.Generator(), device='meta').items()}
 
+# %% ../nbs/06_lifetime.ipynb #9925d55b
 def check_meta(learner:Learner, meta:dict):
     "Raise `ValueError` unless `meta` holds exactly the shapes of the learner's meta-parameters."
     want = meta_shapes(learner)
@@ -258,6 +262,7 @@ class Features(NamedTuple):
     stream: torch.Tensor # the training stream's, `[*E, T, n, d]`
     query: torch.Tensor # the query's, `[*E, nq, d]`
 
+# %% ../nbs/06_lifetime.ipynb #46038664
 def lifetime_features(learner:Learner, meta:dict, episode:Episode)->Features:
     "Frozen-prefix features of the training stream and of the query, from one forward."
     x, xq = episode.x, episode.xq
@@ -267,6 +272,7 @@ def lifetime_features(learner:Learner, meta:dict, episode:Episode)->Features:
     stream, query = h.split([T * n, xq.shape[-2]], -2)
     return Features(stream.reshape(*lead, T, n, h.shape[-1]), query)
 
+# %% ../nbs/06_lifetime.ipynb #3de7a947
 def step_stats(learner, t, fast, delta, yhat, y)->dict:
     "Default trace of a step: each episode's batch loss before the update and the Frobenius norm of each change."
     return {'loss': task_loss(yhat, y, learner.loss), **{f'norm_{k}': v.flatten(-2 if k[0] == 'W' else -1).norm(dim=-1)
@@ -279,6 +285,7 @@ def _initial_fast(learner, meta, lead:tuple, start:dict=None)->dict:
     start = start or {}
     return {k: start[k] if k in start else meta[k].expand(*lead, *meta[k].shape) for k in learner.fast_keys}
 
+# %% ../nbs/06_lifetime.ipynb #efea4a3d
 def _steps(learner, runs, meta, fast, h, y, t0=0, trace_fn=None, records=None):
     ("Apply the plastic steps of `h`, `y` `[*E, S, n, d]` (steps `t0`, `t0 + 1`, ...) to `fast`; append trace records. "
      "`runs`: everything has a leading run axis.")
@@ -292,6 +299,7 @@ def _steps(learner, runs, meta, fast, h, y, t0=0, trace_fn=None, records=None):
         fast = {k: fast[k] + delta[k] for k in fast}
     return fast
 
+# %% ../nbs/06_lifetime.ipynb #b7d22d7c
 COMPILED_CHUNK = 10 # steps per compiled graph
 
 @functools.lru_cache(maxsize=None)
@@ -300,6 +308,7 @@ def compiled_steps(learner:Learner, runs:bool=False):
      "`COMPILED_CHUNK` steps per graph; one wrapper per learner.")
     return torch.compile(functools.partial(_steps, learner, runs), dynamic=False)
 
+# %% ../nbs/06_lifetime.ipynb #661d4734
 def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, compiled=False, runs=False):
     ("`_steps`, or with `compiled` the same steps in compiled chunks of `COMPILED_CHUNK` (no trace: a chunk is one "
      "graph).")
@@ -312,6 +321,7 @@ def _run_steps(learner, meta, fast, h, y, t0=0, trace_fn=None, records=None, com
         for h_c, y_c in zip(h.split(COMPILED_CHUNK, -3), y.split(COMPILED_CHUNK, -3)): fast = step(meta, fast, h_c, y_c)
     return fast
 
+# %% ../nbs/06_lifetime.ipynb #6b9d0f63
 def run_lifetime(learner:Learner, # the learner: network, plastic layers and update rule
                  meta:dict, # meta-parameters (see the learner's `init_meta`)
                  episode:Episode, # the lifetime's data, optionally with leading episode dims
@@ -355,6 +365,7 @@ def query_output(learner:Learner, meta:dict, fast:dict,
     "Outputs of the network with fast weights `fast` on the query, from its frozen-prefix features."
     return learner.net.forward({**meta, **fast}, hq, learner.n_frozen)
 
+# %% ../nbs/06_lifetime.ipynb #b1a50b10
 def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
                   per_episode:bool=False, # return the loss of each episode instead of the mean
                   segment:int=None, # recompute inner loop in segments of this many steps in backward (`run_lifetime`)
@@ -369,6 +380,7 @@ def lifetime_loss(learner:Learner, meta:dict, episode:Episode,
     loss = task_loss(query_output(learner, meta, fast, features.query), episode.yq, learner.loss)
     return loss if per_episode else loss.mean()
 
+# %% ../nbs/06_lifetime.ipynb #c98b72ed
 def population_loss(learner:Learner,
                     metas:dict, # meta-parameters of R runs, stacked on a leading axis `[R, ...]`
                     episodes:Episode, # each run's episodes, `[R, *E, ...]`
@@ -390,6 +402,7 @@ def population_loss(learner:Learner,
     fast = _run_steps(learner, vmap(learner.step_meta)(metas), fast, h, episodes.y, compiled=compiled, runs=True)
     return task_loss(vmap(lambda m, f, q: query_output(learner, m, f, q))(metas, fast, hq), episodes.yq, learner.loss)
 
+# %% ../nbs/06_lifetime.ipynb #8f9022c5
 def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor:
     "Outputs of the network with fast weights `fast` on inputs `x [*E, m, n_in]`."
     return learner.net.forward({**meta, **fast}, x)
@@ -407,6 +420,7 @@ def _naive_forward(p, x, net):
             acts.append(z if l == L else torch.clamp(z, min=0))
     return acts
 
+# %% ../nbs/06_lifetime.ipynb #f89cc7e7
 def _naive_flp_step(learner, meta, fast, acts, y):
     L, s = learner.net.n_layers, (y - acts[-1] if learner.signal == 'error' else y)
     new = dict(fast)
@@ -424,6 +438,7 @@ def _naive_flp_step(learner, meta, fast, acts, y):
         new[f'W{l}'] = W + alpha * (learner.alpha_multiplier if l < L else 1.0) * dW
     return new
 
+# %% ../nbs/06_lifetime.ipynb #759d949a
 def _naive_gradient_step(learner, meta, fast, x, y):
     keys = list(fast)
     with torch.enable_grad():
@@ -432,6 +447,7 @@ def _naive_gradient_step(learner, meta, fast, x, y):
         grads = torch.autograd.grad(loss, [fast[k] for k in keys], create_graph=not learner.first_order)
     return {k: fast[k] - meta['lr' + k] * g for k, g in zip(keys, grads)}
 
+# %% ../nbs/06_lifetime.ipynb #351e7528
 def naive_lifetime(learner:Learner, meta:dict, episode:Episode,
                    start:dict=None # initial fast weights per episode `[E, ...]` (or the one) replacing the meta-learned
                   )->tuple:

@@ -29,6 +29,7 @@ def _rng_states(g:torch.Generator)->dict:
     if torch.cuda.is_available(): states['cuda'] = torch.cuda.get_rng_state_all()
     return states
 
+# %% ../nbs/09_meta.ipynb #5f7b31c3
 def _set_rng_states(g:torch.Generator, s:dict):
     g.set_state(s['data']); torch.set_rng_state(s['torch'])
     np.random.set_state(s['numpy']); random.setstate(s['python'])
@@ -42,11 +43,13 @@ def _nonfinite_group(loss, groups):
         if any(p.grad is not None and not torch.isfinite(p.grad).all() for p in params.values()): return name
     return None
 
+# %% ../nbs/09_meta.ipynb #a09fc3f9
 def _ranks()->tuple:
     "This process's rank and the world size (0 and 1 unless `torch.distributed` is initialised)."
     d = torch.distributed
     return (d.get_rank(), d.get_world_size()) if d.is_available() and d.is_initialized() else (0, 1)
 
+# %% ../nbs/09_meta.ipynb #a5e98f26
 def _all_reduce(loss, meta):
     "Sum the meta-loss and every meta-gradient over the processes; return the summed loss."
     for p in meta.values():
@@ -55,9 +58,11 @@ def _all_reduce(loss, meta):
     torch.distributed.all_reduce(total)
     return total
 
+# %% ../nbs/09_meta.ipynb #6d4d1a29
 def _optimizers(groups, lrs):
     return {g: torch.optim.Adam(list(groups[g].values()), lr=lr) for g, lr in lrs.items()}
 
+# %% ../nbs/09_meta.ipynb #648b0c24
 def _start_meta(exp, learner)->tuple:
     ("The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes), "
      "and the fingerprint of the checkpoint they come from; `({}, None)` without it.")
@@ -163,6 +168,7 @@ def begin(self:_Run, e:int):
     batch = self.task.sample(self.g, n_episodes=self.exp.meta_batch)
     return batch, self.learner.draw_start(self.g, batch.batch_shape)
 
+# %% ../nbs/09_meta.ipynb #636ad0b1
 @patch
 def finish(self:_Run, e:int, loss, seconds:float):
     "Apply episode `e`'s meta-gradient or the non-finite policy, log, checkpoint and snapshot on schedule."
@@ -207,6 +213,7 @@ def finish(self:_Run, e:int, loss, seconds:float):
     if exp.snapshot_every and self.episode % exp.snapshot_every == 0 and self.rank == 0:
         save_snapshot(self.dir, self.episode, self.meta)
 
+# %% ../nbs/09_meta.ipynb #fa2cf744
 @patch
 def checkpoint(self:_Run):
     "Write the run's complete state (rank 0) and keep it as the state `nonfinite='backoff'` restores."
@@ -220,6 +227,7 @@ def checkpoint(self:_Run):
         atomic_write(self.dir / 'checkpoint.pt', lambda p: torch.save(state, p), older=checkpoint_paths(self.dir)[1:])
     self.good, self.last_ck = self._good_state(), self.episode
 
+# %% ../nbs/09_meta.ipynb #169abdd7
 @patch
 def back_off(self:_Run, group:str):
     "Restore the last good meta-parameters and optimizer states; halve `group`'s learning rate from its current value."
@@ -240,6 +248,7 @@ def lifetime_shape(exp:Experiment, learner=None, task=None)->tuple:
     return (type(learner).__name__, fields,
             tuple(tuple(t.shape) for t in task.sample(torch.Generator().manual_seed(0), n_episodes=exp.meta_batch)))
 
+# %% ../nbs/09_meta.ipynb #cb30ac14
 def _check_population(runs:list, world:int):
     ("Raise `ValueError` unless the runs can train as one population: distinct folders, one process, "
      "the same lifetime shapes.")
@@ -257,6 +266,7 @@ def _check_population(runs:list, world:int):
                              f"run 0 has {runs[0].learner} (meta_batch {runs[0].exp.meta_batch}), "
                              f"run {i} has {r.learner} (meta_batch {r.exp.meta_batch})")
 
+# %% ../nbs/09_meta.ipynb #b30dcc94
 def population_losses(learner, metas:list, batches:list, segment=None, compiled=False,
                       starts:list=None # each run's drawn initial weights (`Learner.draw_start`), or None
                      )->torch.Tensor:

@@ -50,6 +50,7 @@ def kaiming_normal(shape:tuple, # [out, in] or [out, in, k, k]; fan-in is the pr
     return (torch.randn(shape, generator=generator, dtype=torch.float64)
             * math.sqrt(2 / math.prod(shape[1:]))).to(device=device, dtype=dtype)
 
+# %% ../nbs/05_nets.ipynb #1377bebf
 @patch
 def init(self:MLP, generator:torch.Generator, # source of randomness
          dtype=torch.float32, device='cpu')->dict:
@@ -70,10 +71,12 @@ def _check_span(net, h, start, stop)->int:
     check_shape('h', h, (net.sizes[start],))
     return stop
 
+# %% ../nbs/05_nets.ipynb #f9c574a7
 def _layer(W, b, h, last):
     z = h @ W.mT + b.unsqueeze(-2) if b.dim() > 1 else h @ W.mT + b
     return z if last else torch.relu(z)
 
+# %% ../nbs/05_nets.ipynb #9c62da00
 @patch
 def activations(self:MLP, params:dict, # parameters, some possibly with leading episode dims
                 h:torch.Tensor, # activity entering layer `start + 1`, [*E, n, sizes[start]]
@@ -86,6 +89,7 @@ def activations(self:MLP, params:dict, # parameters, some possibly with leading 
     for l in range(start + 1, stop + 1): acts.append(_layer(params[f'W{l}'], params[f'b{l}'], acts[-1], l == L))
     return acts
 
+# %% ../nbs/05_nets.ipynb #a641b3e7
 @patch
 def forward(self:MLP, params:dict, h:torch.Tensor, start:int=0, stop:int=None)->torch.Tensor:
     "The activity `h_stop` computed from `h_start` (see `activations`)."
@@ -98,6 +102,7 @@ def _conv_side(side, strides):
     for s in strides: side = (side - 3) // s + 1; out.append(side)
     return out
 
+# %% ../nbs/05_nets.ipynb #367839d1
 @dataclasses.dataclass(frozen=True)
 class ConvNet(Config):
     "Six unpadded 3x3 ReLU convolutions (strides 2,1,2,1,2,2), a ReLU hidden layer and a linear readout."
@@ -159,6 +164,7 @@ def init(self:ConvNet, generator:torch.Generator, dtype=torch.float32, device='c
     for l in range(1, self.n_layers + 1): p[f'b{l}'] = torch.zeros(p[f'W{l}'].shape[0], dtype=dtype, device=device)
     return p
 
+# %% ../nbs/05_nets.ipynb #03cd9df7
 @patch
 def activations(self:ConvNet, params:dict, h:torch.Tensor, start:int=0, stop:int=None)->list:
     "Flattened activities `[h_start, ..., h_stop]`; ReLU after every layer but the last."
@@ -175,6 +181,7 @@ def activations(self:ConvNet, params:dict, h:torch.Tensor, start:int=0, stop:int
         else: acts.append(_layer(W, b, x, l == L))
     return acts
 
+# %% ../nbs/05_nets.ipynb #45afca47
 @patch
 def forward(self:ConvNet, params:dict, h:torch.Tensor, start:int=0, stop:int=None)->torch.Tensor:
     "The activity `h_stop` computed from `h_start` (see `activations`)."

@@ -16,6 +16,7 @@ def _check_rule_args(pre, post, W):
     check_shape('post', post, (pre.shape[-2], W.shape[-2]))
     return lead
 
+# %% ../nbs/03_plasticity.ipynb #f8015e12
 def hebb_update(pre:torch.Tensor, # presynaptic activity [*E, n, in]
                 post:torch.Tensor, # postsynaptic activity [*E, n, out]
                 W:torch.Tensor, # current weight [*E, out, in] (unused: Hebb's rule ignores it)
@@ -25,6 +26,7 @@ def hebb_update(pre:torch.Tensor, # presynaptic activity [*E, n, in]
     _check_rule_args(pre, post, W)
     return alpha * (post.mT @ pre)
 
+# %% ../nbs/03_plasticity.ipynb #f3fa154f
 def oja_update(pre:torch.Tensor, # presynaptic activity [*E, n, in]
                post:torch.Tensor, # postsynaptic activity [*E, n, out]
                W:torch.Tensor, # current weight [*E, out, in]

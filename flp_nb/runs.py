@@ -35,6 +35,7 @@ def atomic_write(path:Path, write,
         raise write_error(path, e) from e  # torch.save reports a full disk as a RuntimeError
     finally: tmp.unlink(missing_ok=True)
 
+# %% ../nbs/09a_runs.ipynb #a4ebf7d2
 def write_error(path:Path, e:Exception)->OSError:
     "An `OSError` that names the file a failed write was for, and the usual causes."
     msg = (f"could not write {str(path)!r} ({type(e).__name__}: {e}); "
@@ -45,6 +46,7 @@ def write_error(path:Path, e:Exception)->OSError:
 class RunFolderInUse(RuntimeError):
     "Another process is training in this run folder."
 
+# %% ../nbs/09a_runs.ipynb #24bffd2c
 @contextlib.contextmanager
 def folder_locks(run_dirs:list):
     ("Hold an exclusive lock (`.lock`, released when the process ends however it ends) on each run folder; "
@@ -73,6 +75,7 @@ def saved_config(exp:Experiment, run_dir:Path)->Experiment:
         raise ValueError(f"cannot resume {str(run_dir)!r}: "
                          f"it holds another kind of run than a {type(exp).__name__} ({e})") from None
 
+# %% ../nbs/09a_runs.ipynb #a97e3652
 def prepare_run_dir(exp:Experiment, run_dir:Path, resume:bool):
     ("Check the folder before any compute (it exists and is writable: `folder_locks` made it and wrote its lock): "
      "the same config when resuming.")
@@ -95,6 +98,7 @@ def load_checkpoint(run_dir, # a run folder written by `meta_train`, of any expe
     ck = latest_checkpoint(run_dir, device)[0]
     return ck['meta'], ck['episode']
 
+# %% ../nbs/09a_runs.ipynb #1c946981
 def latest_checkpoint(run_dir, device='cpu')->tuple:
     ("The run's newest usable checkpoint, its path, and what was wrong with newer ones: an older one, with a warning, "
      "when the newest is damaged or from another run; an error when none is usable.")
@@ -106,6 +110,7 @@ def latest_checkpoint(run_dir, device='cpu')->tuple:
     if problems: warnings.warn(f"{'; '.join(problems)}; reading {str(path)!r} (episode {ck['episode']}) instead")
     return ck, path, problems
 
+# %% ../nbs/09a_runs.ipynb #5c866842
 def usable_checkpoint(run_dir:Path, device='cpu')->tuple:
     ("The newest checkpoint that can be read and belongs to the folder's `config.json`, and its path "
      "(None, None if none does); and what was wrong with newer ones.")
@@ -123,6 +128,7 @@ def usable_checkpoint(run_dir:Path, device='cpu')->tuple:
         return ck, path, missing + problems  # a newer one missing is worth a word when an older one is read
     return None, None, problems
 
+# %% ../nbs/09a_runs.ipynb #59ec9a98
 # checkpoints a run keeps: the newest and the one before it, for a resume when the newest is damaged
 KEEP_CHECKPOINTS = 2
 
@@ -130,11 +136,13 @@ def checkpoint_paths(run_dir)->list:
     "A run's checkpoint files, newest first: `checkpoint.pt`, then `checkpoint.1.pt`, ..."
     return [Path(run_dir) / ('checkpoint.pt' if i == 0 else f'checkpoint.{i}.pt') for i in range(KEEP_CHECKPOINTS)]
 
+# %% ../nbs/09a_runs.ipynb #47b7a748
 def file_fingerprint(path:Path)->str:
     ("The first 16 hex digits of the SHA-256 of a file's bytes "
      "(checkpoints carry their run's `config.json`'s, so one copied from another run is recognised).")
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
+# %% ../nbs/09a_runs.ipynb #51058c8f
 # NumPy's random state, the one non-tensor a checkpoint holds
 _NUMPY_STATE = [np.ndarray, np.dtype, type(np.dtype(np.uint32)),
                 (np._core if hasattr(np, '_core') else np.core).multiarray._reconstruct]
@@ -172,12 +180,14 @@ def read_metrics(run_dir)->list:
                           "resuming the run rewrites the file without it")
     return rows
 
+# %% ../nbs/09a_runs.ipynb #de4ca477
 def save_snapshot(run_dir:Path, episode:int, meta:dict):
     "Keep the meta-parameters after `episode` episodes in `snapshots/`."
     (run_dir / 'snapshots').mkdir(exist_ok=True)
     atomic_write(run_dir / 'snapshots' / f'{episode:07d}.pt',
                  lambda p: torch.save({k: v.detach().cpu() for k, v in meta.items()}, p))
 
+# %% ../nbs/09a_runs.ipynb #887d877a
 def read_snapshots(run_dir)->dict:
     "The meta-parameters a run kept every `snapshot_every` episodes, `{episode: meta}` in episode order."
     return {int(p.stem): torch.load(p, weights_only=True) for p in sorted((Path(run_dir) / 'snapshots').glob('*.pt'))}
@@ -188,6 +198,7 @@ def clean_fingerprint(path, problems)->str|None:
      "None when it is missing or newer ones were passed over (damaged, or from another run).")
     return None if path is None or problems else file_fingerprint(path)
 
+# %% ../nbs/09a_runs.ipynb #6815d057
 def source_changed(exp, ck:dict, source:str=None)->bool:
     ("Whether checkpoint `ck` of a run started from `exp.init_from` came from another state of that source "
      "than its newest checkpoint now (`source`, read if not given); unknown counts as unchanged, with a warning.")

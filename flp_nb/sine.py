@@ -103,6 +103,8 @@ SINE_SCALES = {
                         strength_lr=1e-3, alpha_init=1e-8, plasticity_lr=1e-10, step_size_lr=1e-4, nonfinite='skip'),
                    eval_runs=4),
 }
+
+# %% ../nbs/08_sine.ipynb #f7f76f1f
 # SineExperiment fields only FLP methods read
 FLP_FIELDS = ('alpha_init', 'alpha_param', 'alpha_granularity', 'alpha_scale')
 
@@ -114,6 +116,7 @@ def _applies(method:str, field:str)->bool:
     groups = [g for g, f in GROUP_LR.items() if f == field]
     return not groups or groups[0] in learner.groups
 
+# %% ../nbs/08_sine.ipynb #cdfe4a29
 def sine_preset(method:str, # a key of SINE_METHODS
                 order:str='iid', # 'iid' or 'continual'
                 scale:str='cpu', # a key of SINE_SCALES
@@ -202,6 +205,7 @@ def per_function_mse(learner, meta, fast, hq, yq, taskq, n_functions):
     total = torch.zeros(*err.shape[:-1], n_functions, dtype=err.dtype, device=err.device).scatter_add_(-1, taskq, err)
     return total / torch.zeros_like(total).scatter_add_(-1, taskq, torch.ones_like(err))
 
+# %% ../nbs/08_sine.ipynb #752af701
 def _evaluate_chunk(learner, meta, episodes, task):
     F, S = task.n_functions, task.steps_per_function
     feats = lifetime_features(learner, meta, episodes)
@@ -214,6 +218,7 @@ def _evaluate_chunk(learner, meta, episodes, task):
                         .scatter_(-1, episodes.task[:, :t].flatten(1), True) for t in steps.tolist()])
     return score(fast).mean(-1), (per_block * seen).sum(-1) / seen.sum(-1)
 
+# %% ../nbs/08_sine.ipynb #94014c24
 def evaluate_sine(learner:Learner, # the learner
                   meta:dict, # its meta-parameters
                   task:SineTask, # the task (its order sets i.i.d. or continual)

@@ -96,6 +96,7 @@ class SineTask(Config):
 def _uniform(shape, span, generator):
     return span[0] + (span[1] - span[0]) * torch.rand(shape, generator=generator, dtype=torch.float64)
 
+# %% ../nbs/01_tasks.ipynb #9b2b1305
 @patch
 def pool(self:SineTask)->tuple:
     "The finite pool's amplitudes and phases, each `[pool_size]` (drawn once from `pool_seed`)."
@@ -103,6 +104,7 @@ def pool(self:SineTask)->tuple:
     g = torch.Generator().manual_seed(self.pool_seed)
     return _uniform(self.pool_size, self.amplitude, g), _uniform(self.pool_size, self.phase, g)
 
+# %% ../nbs/01_tasks.ipynb #1f851b5d
 @patch
 def functions(self:SineTask, lead:tuple, generator:torch.Generator)->tuple:
     "Amplitudes and phases `[*lead, n_functions]` for a batch of episodes."

@@ -26,11 +26,13 @@ def bspline_kernel(x:torch.Tensor, xp:torch.Tensor, # points [..., n] and [..., 
     s = (x[..., :, None] - xp[..., None, :]).abs() / width
     return width * torch.where(s <= 1, 2 / 3 - s ** 2 + s ** 3 / 2, torch.clamp(2 - s, min=0) ** 3 / 6)
 
+# %% ../nbs/12_universality.ipynb #d08e88c6
 def kernel_regression(x, y, xq, width:float)->torch.Tensor:
     "Nadaraya-Watson prediction at `xq [..., m]` from the stream `x, y [..., n]`."
     K = bspline_kernel(xq, x, width)
     return (K @ y[..., None])[..., 0] / K.sum(-1)
 
+# %% ../nbs/12_universality.ipynb #b25590f9
 def nearest_class_mean(x, labels, xq, width:float, n_classes:int)->torch.Tensor:
     ("Squared kernel distance `[..., m, C]` from each query to each class's mean embedding "
      "(the prediction is its argmin).")
@@ -40,6 +42,7 @@ def nearest_class_mean(x, labels, xq, width:float, n_classes:int)->torch.Tensor:
     within = (onehot.mT @ bspline_kernel(x, x, width) @ onehot).diagonal(dim1=-2, dim2=-1) / n ** 2
     return bspline_kernel(xq, xq, width).diagonal(dim1=-2, dim2=-1)[..., None] - 2 * cross + within[..., None, :]
 
+# %% ../nbs/12_universality.ipynb #62a5a3e0
 def running_average(y:torch.Tensor, rate:float)->torch.Tensor:
     "Exponentially weighted running average of the targets `y [..., n]` after the whole stream, from 0."
     m = torch.zeros(y.shape[:-1], dtype=y.dtype, device=y.device)
@@ -93,6 +96,7 @@ def bump_network(width:int, # number of bumps M in the code
             'alpha3': plastic, 'B3': B_out, 'd3': d.to(dtype), 'beta3': torch.tensor(1.0, dtype=dtype)}
     return FLP(net=net, n_plastic=1, rule=rule, signal='target', output='mix', beta_init=1.0), meta
 
+# %% ../nbs/12_universality.ipynb #3b915179
 def write_memory(learner:FLP, meta:dict, x:torch.Tensor, # stream inputs [E, n]
                  targets:torch.Tensor # stream targets in the memory's feedback space [E, n, d_target]
                 )->torch.Tensor:
@@ -103,6 +107,7 @@ def write_memory(learner:FLP, meta:dict, x:torch.Tensor, # stream inputs [E, n]
                  torch.zeros(E, n, 1, dtype=torch.long), torch.zeros(E, 1, dtype=torch.long))
     with torch.no_grad(): return run_lifetime(learner, meta, ep)['W3']
 
+# %% ../nbs/12_universality.ipynb #e31c5281
 def read_memory(learner:FLP, meta:dict, memory:torch.Tensor, xq:torch.Tensor # queries [E, m]
                )->torch.Tensor:
     "The network's output on the queries with the memory `W3` it wrote: the memory layer's activity `[E, m, n_memory]`."
@@ -114,6 +119,7 @@ def kernel_regression_net(width:int, rule:str='hebb', eps:float=1e-3, alpha:floa
     return bump_network(width, eps * torch.tensor([[1.0], [-1.0], [0.0]]), eps * torch.tensor([0.0, 0.0, 1.0]),
                         rule, alpha, bump)
 
+# %% ../nbs/12_universality.ipynb #3c47a02a
 def predict_regression(learner, meta, x, y, xq)->torch.Tensor:
     "Write the stream `x, y [E, n]` into memory and predict at `xq [E, m]`."
     u = read_memory(learner, meta, write_memory(learner, meta, x, y[..., None]), xq)
@@ -126,6 +132,7 @@ def class_mean_net(width:int, n_classes:int, rule:str='hebb', eps:float=1e-3, al
     return bump_network(width, eps * torch.eye(n_classes).repeat(2, 1), torch.zeros(2 * n_classes), rule, alpha, bump,
                         counts=n_classes)
 
+# %% ../nbs/12_universality.ipynb #52e787d9
 def class_distances(learner, meta, x, labels, xq, n_classes:int)->torch.Tensor:
     ("Write the labelled stream into memory; squared distance `[E, m, C]` of each query to each class mean "
      "(each class mean's own norm read from the memory's synapses).")
@@ -146,6 +153,7 @@ def running_average_net(rate:float, eps:float=1e-3)->tuple:
     meta['W3'][:, -1] = 1.0
     return learner, meta
 
+# %% ../nbs/12_universality.ipynb #758fcd02
 def predict_running_average(learner, meta, y, eps:float=1e-3)->torch.Tensor:
     "Write the targets `y [E, n]` into memory and read the average `[E]`."
     mem = write_memory(learner, meta, torch.zeros_like(y), y[..., None])
@@ -174,6 +182,7 @@ def approximation_errors(widths=(10, 20, 50, 100, 200, 400), eps_values=(1e-1, 1
                               .abs().max().item()})
     return rows
 
+# %% ../nbs/12_universality.ipynb #7439556d
 def plot_approximation(rows:list, axes=None):
     ("Error against code width (kernel regression, nearest class mean) "
      "and against the feedback scale (running average).")

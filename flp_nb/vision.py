@@ -50,6 +50,7 @@ class ImageSet:
                      for v in (self.mean, self.std))
         return (images.float() / 255 - mean) / std
 
+# %% ../nbs/02_vision.ipynb #b0ac5948
 def _resize(images:np.ndarray, size:int, chunk:int=2048)->torch.Tensor:
     "uint8 images `[N, C, H, W]` resized to `size` x `size` (antialiased bilinear), in chunks to bound memory."
     x = torch.from_numpy(np.ascontiguousarray(images))
@@ -63,9 +64,11 @@ def _resize(images:np.ndarray, size:int, chunk:int=2048)->torch.Tensor:
 OMNIGLOT_SPLITS = ('background', 'evaluation')
 _PNG = re.compile(r'(\d+)_(\d+)\.png')
 
+# %% ../nbs/02_vision.ipynb #0d443c66
 def _bad_file(path, e):
     return ValueError(f"cannot read {str(path)!r} ({type(e).__name__}: {e}); the file may be truncated or corrupt")
 
+# %% ../nbs/02_vision.ipynb #cc8bfb20
 def _check_sum(path:Path):
     "Raise `ValueError` if a `SHA256SUMS` file beside `path` lists it and its bytes do not match."
     sums = path.parent / 'SHA256SUMS'
@@ -81,6 +84,7 @@ def _check_sum(path:Path):
                          f"(SHA-256 {h.hexdigest()[:16]}..., expected {want[:16]}...): "
                          "the file is damaged or was replaced; fetch it again")
 
+# %% ../nbs/02_vision.ipynb #466fe8e8
 def _omniglot_npz(path:Path)->np.ndarray:
     try: z = np.load(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e: raise _bad_file(path, e) from None
@@ -98,6 +102,7 @@ def _omniglot_npz(path:Path)->np.ndarray:
     if a.dtype == np.uint8: return a
     raise ValueError(f"{str(path)!r}: images must be bool (True is paper) or uint8, got {a.dtype}")
 
+# %% ../nbs/02_vision.ipynb #2ca88b4b
 def _omniglot_folder(folder:Path)->np.ndarray:
     chars = {}
     for png in folder.glob('*/*/*.png'):
@@ -131,10 +136,12 @@ def _omniglot_folder(folder:Path)->np.ndarray:
                                  "all drawings must have one size")
     return np.stack(out).reshape(len(chars), counts.pop(), *out[0].shape)
 
+# %% ../nbs/02_vision.ipynb #0e227fb7
 def _png_ids(folder:Path)->list:
     "Sorted character ids of the Omniglot PNGs in `folder` (none if it is absent)."
     return sorted({int(m.group(1)) for p in folder.glob('*/*/*.png') if (m := _PNG.fullmatch(p.name))})
 
+# %% ../nbs/02_vision.ipynb #2946d5e8
 # the official evaluation set's last character id (its first is 965; the background set runs from 1 to 964)
 OMNIGLOT_LAST_ID = 1623
 
@@ -154,12 +161,14 @@ def _check_split_ids(folder:Path, ids:list):
                          f"the official evaluation set at {OMNIGLOT_LAST_ID}: "
                          "an alphabet at its end is missing; is the folder complete?")
 
+# %% ../nbs/02_vision.ipynb #f7672ace
 def _stamp(path:Path)->int:
     ("The loaders' cache key for a file, or for everything under a folder: each file's name, size, inode "
      "and change time (which any write sets, and no tool sets back).")
     files = sorted(path.rglob('*')) if path.is_dir() else [path]
     return hash(tuple((str(p), s.st_size, s.st_ino, s.st_ctime_ns) for p in files for s in [p.stat()]))
 
+# %% ../nbs/02_vision.ipynb #52db653f
 def _loader_root(what:str, root, split:str, splits:tuple, image_size:int)->Path:
     "Check a loader's arguments; the data folder, which must exist."
     check_choice('split', split, splits)
@@ -171,6 +180,7 @@ def _loader_root(what:str, root, split:str, splits:tuple, image_size:int)->Path:
     if not root.is_dir(): raise FileNotFoundError(f"{what} folder {str(root)!r} does not exist")
     return root
 
+# %% ../nbs/02_vision.ipynb #5a6ad82c
 def _omniglot_source(root:Path, split:str)->Path:
     for p in (root / f'images_{split}.npz', root / f'images_{split}', root / 'omniglot-py' / f'images_{split}'):
         if p.exists(): return p
@@ -178,6 +188,7 @@ def _omniglot_source(root:Path, split:str)->Path:
                             f"(NumPy archives) or images_{split}/<alphabet>/<character>/*.png, "
                             "possibly inside omniglot-py/ (torchvision's download)")
 
+# %% ../nbs/02_vision.ipynb #7d83a132
 @functools.lru_cache(maxsize=4)
 def _load_omniglot(path:Path, size:int, mtime:int)->torch.Tensor:
     if path.suffix == '.npz': _check_sum(path)
@@ -185,6 +196,7 @@ def _load_omniglot(path:Path, size:int, mtime:int)->torch.Tensor:
     n, k, h, w = a.shape
     return _resize(a.reshape(n * k, 1, h, w), size).reshape(n, k, 1, size, size)
 
+# %% ../nbs/02_vision.ipynb #a540490a
 def load_omniglot(root, # folder holding the archives or torchvision's layout
                   split:str='background', # 'background' (meta-training) or 'evaluation' (testing)
                   image_size:int=84 # side of the resized images
@@ -197,6 +209,7 @@ def load_omniglot(root, # folder holding the archives or torchvision's layout
 MINIIMAGENET_SPLITS = ('train', 'val', 'test')
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
+# %% ../nbs/02_vision.ipynb #099f2648
 def _by_class(labels:list, what:str)->list:
     "Indices of each class, classes in order of first appearance; all classes must have the same count."
     groups = {}
@@ -208,6 +221,7 @@ def _by_class(labels:list, what:str)->list:
                          f"({min(counts.values())} to {max(counts.values())}; class {c!r} has {counts[c]})")
     return list(groups.values())
 
+# %% ../nbs/02_vision.ipynb #6ce765ef
 def _mini_csv(root:Path, split:str, size:int)->np.ndarray:
     path = root / f'{split}.csv'
     with open(path, newline='') as f: rows = [r for r in csv.reader(f) if r]
@@ -227,6 +241,7 @@ def _mini_csv(root:Path, split:str, size:int)->np.ndarray:
     idx = _by_class([r[1] for r in rows], str(path))
     return np.stack(imgs)[np.array(idx)]
 
+# %% ../nbs/02_vision.ipynb #1362e469
 def _mini_pickle(path:Path)->np.ndarray:
     try:
         with open(path, 'rb') as f:
@@ -245,6 +260,7 @@ def _mini_pickle(path:Path)->np.ndarray:
         raise ValueError(f"{str(path)!r}: images must be uint8 [N, H, W, 3], got {data.dtype} {list(data.shape)}")
     return data[np.array(idx)]
 
+# %% ../nbs/02_vision.ipynb #56e9402a
 def _mini_source(root:Path, split:str):
     if (root / f'{split}.csv').exists() and (root / 'images').is_dir(): return 'csv', root
     names = ([f'mini-imagenet-cache-{split}.pkl', f'miniImageNet_category_split_{split}.pickle']
@@ -254,6 +270,7 @@ def _mini_source(root:Path, split:str):
     raise FileNotFoundError(f"no Mini-ImageNet {split} split under {str(root)!r}: "
                             f"expected images/ with {split}.csv (Ravi & Larochelle), or one of {names}")
 
+# %% ../nbs/02_vision.ipynb #1aade797
 @functools.lru_cache(maxsize=4)
 def _load_miniimagenet(kind:str, path:Path, split:str, size:int, mtime:int)->torch.Tensor:
     if kind != 'csv': _check_sum(path)
@@ -261,6 +278,7 @@ def _load_miniimagenet(kind:str, path:Path, split:str, size:int, mtime:int)->tor
     n, k, h, w, c = a.shape
     return _resize(a.reshape(n * k, h, w, c).transpose(0, 3, 1, 2), size).reshape(n, k, c, size, size)
 
+# %% ../nbs/02_vision.ipynb #b3a18b32
 def load_miniimagenet(root, # folder holding images/ and the CSVs, or a cache pickle
                       split:str='train', # 'train' (meta-training), 'val' or 'test'
                       image_size:int=84 # side of the resized images
@@ -274,6 +292,7 @@ def load_miniimagenet(root, # folder holding images/ and the CSVs, or a cache pi
 DATASETS = {'omniglot': (load_omniglot, ('background', 'evaluation'), 1),
             'miniimagenet': (load_miniimagenet, ('train', 'test'), 3)}
 
+# %% ../nbs/02_vision.ipynb #13a056e0
 def load_images(dataset:str, # 'omniglot' or 'miniimagenet'
                 root, # its folder
                 split:str, # 'train' (meta-training classes) or 'test' (evaluation classes)
@@ -283,6 +302,7 @@ def load_images(dataset:str, # 'omniglot' or 'miniimagenet'
     load, names, _ = DATASETS[dataset]
     return load(root, names[split == 'test'], image_size)
 
+# %% ../nbs/02_vision.ipynb #7a55dfdf
 def check_dataset(dataset:str, # 'omniglot' or 'miniimagenet'
                   root # its folder
                  ):
@@ -300,6 +320,7 @@ def _patterns(rng, n_classes, n_per_class, shape, flip=0.1):
     noise = rng.random((n_classes, n_per_class, *shape)) < flip
     return proto ^ noise
 
+# %% ../nbs/02_vision.ipynb #60f21429
 def write_synthetic_omniglot(root, # folder to write into
                              layout:str='npz', # 'npz' (the archives) or 'folder' (torchvision's omniglot-py)
                              n_classes:tuple=(12, 8), # characters in the background and evaluation sets
@@ -321,6 +342,7 @@ def write_synthetic_omniglot(root, # folder to write into
         first += n
     return root
 
+# %% ../nbs/02_vision.ipynb #bec34693
 def write_synthetic_miniimagenet(root, # folder to write into
                                  layout:str='csv', # 'csv' (Ravi & Larochelle) or 'pickle' (mini-imagenet-cache-*.pkl)
                                  n_classes:tuple=(6, 3, 4), # classes in train, val, test
@@ -379,6 +401,7 @@ class FewShotTask(Config):
 # %% ../nbs/02_vision.ipynb #b9b46c42
 def _rand_perm(g, *shape): return torch.rand(shape, generator=g).sort(dim=-1, stable=True).indices
 
+# %% ../nbs/02_vision.ipynb #c67093af
 def fewshot_indices(task:FewShotTask, images:ImageSet, generator:torch.Generator, n_episodes:int=1)->dict:
     ("Which image (class, index) each step and query of `n_episodes` episodes shows, and its label; "
      "cheap, so draw all first.")
@@ -403,6 +426,7 @@ def fewshot_indices(task:FewShotTask, images:ImageSet, generator:torch.Generator
             'qcls': cls.gather(1, qslot), 'qimg': qshot[rows, qslot, torch.arange(N * nq) % nq],
             'qlabel': label.gather(1, qslot)}
 
+# %% ../nbs/02_vision.ipynb #91452e03
 def gather_episodes(idx:dict, # from `fewshot_indices`
                     images:ImageSet, n_out:int, # the set and the size of the one-hot targets
                     rows=slice(None) # which episodes to build
@@ -414,10 +438,12 @@ def gather_episodes(idx:dict, # from `fewshot_indices`
     return Episode(flat(i['cls'], i['img'])[:, :, None], onehot(i['label'])[:, :, None],
                    flat(i['qcls'], i['qimg']), onehot(i['qlabel']), i['label'][:, :, None], i['qlabel'])
 
+# %% ../nbs/02_vision.ipynb #76ffe178
 def sample_fewshot(task:FewShotTask, images:ImageSet, generator:torch.Generator, n_episodes:int=1)->Episode:
     "A batch of `n_episodes` online few-shot episodes drawn from `images`."
     return gather_episodes(fewshot_indices(task, images, generator, n_episodes), images, task.n_out)
 
+# %% ../nbs/02_vision.ipynb #f48018ab
 class FewShotStream:
     "A `FewShotTask` bound to an `ImageSet`: the source meta-training samples episodes from."
     def __init__(self, task:FewShotTask, images:ImageSet):

@@ -33,26 +33,31 @@ def _worker_main():
     except Exception: blob = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
     out.write(blob); out.flush()
 
+# %% ../nbs/09b_workers.ipynb #17deb670
 def _train_population(exps:list, dirs:list, device, quiet:bool, compiled:bool=False)->list:
     "Train one population, resuming each run whose folder already holds its config."
     return meta_train(exps, dirs, resume=[(d / 'config.json').exists() for d in dirs], device=device, quiet=quiet,
                       compiled=compiled)
 
+# %% ../nbs/09b_workers.ipynb #c3f9e2ef
 def default_workers(device='auto')->int:
     "Populations to train at once: one per CPU core on a CPU device, one on a GPU (where they would share it)."
     if get_device(device).type != 'cpu': return 1
     # the cores this process may use
     return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
 
+# %% ../nbs/09b_workers.ipynb #13afeb35
 def _end_with_parent(parent:int, poll:float=1.0):
     "End this worker (as `SIGTERM` would) once its parent process is gone: no orphan goes on training."
     while os.getppid() == parent: time.sleep(poll)
     os.kill(os.getpid(), signal.SIGTERM)
 
+# %% ../nbs/09b_workers.ipynb #9cb02043
 def _episodes_logged(dirs:list)->int:
     "Episodes logged so far in the runs' `metrics.jsonl` files."
     return sum((d / 'metrics.jsonl').read_bytes().count(b'\n') for d in dirs if (d / 'metrics.jsonl').exists())
 
+# %% ../nbs/09b_workers.ipynb #d5d7edc5
 def _train_in_workers(groups:list, # populations, each `(exps, dirs)`
                       device, quiet:bool, workers:int, compiled:bool=False, poll:float=2.0):
     ("Train each population in a worker process, `workers` at a time, the largest first; one progress bar over all; "

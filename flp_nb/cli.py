@@ -189,10 +189,10 @@ def reproduce(experiment:str='sine', scale:str='smoke', seeds:int=None, out:str=
                                  "ones resume)", flush=True)
     if runs: ensure_trained(list(runs.values()), [out_dir / n for n in runs], device=device, quiet=quiet,
                             workers=workers or default_workers(device), compiled=compiled)
-    if study: return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=len(seeds), first_seed=first_seed,
-                                   episodes=episodes, device=device, workers=workers, compiled=compiled)
-    return _run_notebook(nb, out_dir, quiet, scale=scale, seeds=seeds, methods=chosen, episodes=episodes, device=device,
-                         workers=workers, compiled=compiled, **extra)
+    common = dict(scale=scale, seeds=len(seeds), first_seed=first_seed, episodes=episodes, device=device,
+                  workers=workers, compiled=compiled)
+    if study: return _run_notebook(nb, out_dir, quiet, **common)
+    return _run_notebook(nb, out_dir, quiet, methods=chosen, **common, **extra)
 
 def _table2(nb, scale, seeds, out, methods, episodes, width, dataset, data_dir, device, quiet, workers, compiled,
             first_seed)->Path:
@@ -219,15 +219,26 @@ def _make_folder(out_dir:Path):
     try: out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f"out folder {str(out_dir)!r} cannot be created: {e}") from None
 
+def _logged_kernel(log:Path)->type:
+    "A kernel manager whose kernel writes its own messages (not the cells' output) to `log` instead of the terminal."
+    from jupyter_client.manager import AsyncKernelManager
+    class LoggedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            with open(log, 'ab') as f: return await super().start_kernel(**{'stderr': f, **kw})
+    return LoggedKernelManager
+
 def _run_notebook(nb:Path, out_dir:Path, quiet:bool, **params)->Path:
-    "Execute `nb` with papermill into `out_dir` (also its working folder), with `params` and `out_dir` as parameters."
+    ("Execute `nb` with papermill into `out_dir` (also its working folder), with `params` and `out_dir` as parameters; "
+     "the kernel's own messages go to `out_dir/kernel.log`.")
     import papermill as pm
     _make_folder(out_dir)
     from traitlets.config import Config
     # encrypted where the kernel offers it: no "running over TCP without encryption" warning
     quiet_kernel = Config({'KernelManager': {'transport_encryption': 'auto'}})
+    # a Ctrl-C closes the connection while the kernel still answers: its complaint goes to the log, not the terminal
     try: pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters={**params, 'out_dir': str(out_dir)},
-                             kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet, config=quiet_kernel)
+                             kernel_name='python3', cwd=str(out_dir), progress_bar=not quiet, config=quiet_kernel,
+                             kernel_manager_class=_logged_kernel(out_dir / 'kernel.log'))
     except pm.PapermillExecutionError as e:
         if e.ename == 'KeyboardInterrupt': raise KeyboardInterrupt from None
         raise RuntimeError(f"{nb.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} (executed notebook: "

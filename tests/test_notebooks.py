@@ -25,3 +25,31 @@ def test_found_notebooks():
     root = NBS[0].parents[1] if NBS[0].parent.name == 'repro' else NBS[0].parent
     want = {p.name for p in root.glob('[0-9][0-9]*_*.ipynb')} | {'index.ipynb'} | {f'repro/{n}' for n in REPRO_NOTEBOOKS.values()}
     assert len(want) >= 20 and {str(p.relative_to(root)) for p in NBS} == want, sorted(str(p.relative_to(root)) for p in NBS)
+
+
+def _export_cells(nb):
+    "Each export cell of `nb` as (index, id, code without its directive lines)."
+    import json
+    for i, c in enumerate(json.loads(nb.read_text())['cells']):
+        src = ''.join(c['source'])
+        if c['cell_type'] == 'code' and src.lstrip().startswith(('#|export', '#| export', '#|exports')):
+            yield i, c.get('id'), '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith('#|'))
+
+
+def test_one_definition_per_export_cell():
+    "Every export cell holds at most one top-level def or class, so that its demo can follow it (fastcore's style)."
+    import ast
+    crowded = [f'{nb.relative_to(nb.parents[1])} cell {i} (id {cid}): {", ".join(names)}'
+               for nb in NBS for i, cid, code in _export_cells(nb)
+               if len(names := [n.name for n in ast.parse(code).body
+                                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]) > 1]
+    assert not crowded, 'export cells with more than one definition (split each into cells of one):\n' + '\n'.join(crowded)
+
+
+def test_lint():
+    "ruff (configured in pyproject.toml) passes on the package and the notebooks' code: lines of at most 120 characters."
+    import subprocess, sys
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([str(Path(sys.executable).parent / 'ruff'), 'check', '--no-cache', 'flp_nb', 'nbs'], cwd=root,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]

@@ -25,11 +25,11 @@ check() {  # name, seconds allowed, flp_bench options
     fi
 }
 
-check mb1 120 --reps 3 --oracle_steps 10
-check mb16 100 --cases sine_flp3,sine_gradient3,omniglot_flp2 --meta_batch 16 --reps 2 --oracle_steps 3
-check mb1-compiled 100 --cases sine_flp3,omniglot_flp2 --compiled --reps 3 --oracle_steps 3
-check mb16-compiled 60 --cases sine_flp3 --meta_batch 16 --compiled --reps 2 --oracle_steps 3
-check pop16-compiled 80 --cases sine_flp3 --compiled --population 16 --reps 2 --oracle_steps 3
-check mb4 40 --cases sine_flp3 --meta_batch 4 --reps 2 --oracle_steps 3
-check seg20 40 --cases sine_flp3 --segment 20 --reps 3 --oracle_steps 3
+check mb1 120 --modes eager --reps 3 --oracle_steps 10
+check mb16 100 --cases sine_flp3,sine_gradient3,omniglot_flp2 --modes eager --meta_batch 16 --reps 2 --oracle_steps 3
+check mb1-compiled 100 --cases sine_flp3,omniglot_flp2 --modes compiled --reps 3 --oracle_steps 3
+check mb16-compiled 60 --cases sine_flp3 --meta_batch 16 --modes compiled --reps 2 --oracle_steps 3
+check pop16-compiled 80 --cases sine_flp3 --modes compiled --population 16 --reps 2 --oracle_steps 3
+check mb4 40 --modes eager --cases sine_flp3 --meta_batch 4 --reps 2 --oracle_steps 3
+check seg20 40 --modes eager --cases sine_flp3 --segment 20 --reps 3 --oracle_steps 3
 exit $failed

@@ -24,7 +24,8 @@ from .fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, FewShotExperiment, fewshot
 from .runs import load_checkpoint, read_metrics
 from .meta import meta_train
 from .workers import ensure_trained
-from .evaluate import evaluate_run, load_run, results_table
+from .evaluate import evaluate_run, load_run
+from .tables import results_table
 _all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
          'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP', 'GradientLearner',
          'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime', 'Experiment', 'SINE_METHODS',

@@ -76,7 +76,9 @@ def finish_pages(site, host):
 
 def results_tables():
     "Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, which the reproduction pages include."
-    from flp_nb.evaluate import error_table, iid_decision_text, read_results, study_table, results_table, table2_decision_text
+    from flp_nb.evaluate import read_results
+    from flp_nb.stats import iid_decision_text, table2_decision_text
+    from flp_nb.tables import error_table, study_table, results_table
     from flp_nb.fewshot import FEWSHOT_METHODS, PAPER_TABLE2, PAPER_TABLE2_MINIIMAGENET
     labels = {m: v.label for m, v in FEWSHOT_METHODS.items()}
     for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):

@@ -6,42 +6,17 @@
 __all__ = ['lifetime_shape', 'population_losses', 'meta_train']
 
 # %% ../nbs/09_meta.ipynb #7f216ff1
-import collections, copy, dataclasses, json, os, random, shutil, time, warnings
-from pathlib import Path
+import dataclasses, shutil, time
 
-import numpy as np
 import torch
-from fastcore.basics import patch
 from tqdm.auto import tqdm
 
-from .core import as_leaves, check_range, get_device, seed_everything, tune_malloc
+from .core import check_range, get_device, tune_malloc
 from .tasks import Episode
-from .lifetime import lifetime_loss, meta_shapes, param_groups, population_loss
+from .lifetime import lifetime_loss, population_loss
 from .outer import Experiment
-from .runs import (atomic_write, checkpoint_paths, clean_fingerprint, file_fingerprint, folder_locks,
-                         latest_checkpoint, prepare_run_dir, read_metrics, save_snapshot, source_changed,
-                         usable_checkpoint, write_error)
-
-# %% ../nbs/09_meta.ipynb #060dfb2d
-def _rng_states(g:torch.Generator)->dict:
-    states = {'data': g.get_state(), 'torch': torch.get_rng_state(), 'numpy': np.random.get_state(),
-              'python': random.getstate()}
-    if torch.cuda.is_available(): states['cuda'] = torch.cuda.get_rng_state_all()
-    return states
-
-# %% ../nbs/09_meta.ipynb #5f7b31c3
-def _set_rng_states(g:torch.Generator, s:dict):
-    g.set_state(s['data']); torch.set_rng_state(s['torch'])
-    np.random.set_state(s['numpy']); random.setstate(s['python'])
-    if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
-
-# %% ../nbs/09_meta.ipynb #477e64d5
-def _nonfinite_group(loss, groups):
-    "Name of the first part that is not finite: 'meta-loss' or a group name; None if all are."
-    if not torch.isfinite(loss): return 'meta-loss'
-    for name, params in groups.items():
-        if any(p.grad is not None and not torch.isfinite(p.grad).all() for p in params.values()): return name
-    return None
+from .runs import folder_locks, prepare_run_dir
+from .state import RunState
 
 # %% ../nbs/09_meta.ipynb #a09fc3f9
 def _ranks()->tuple:
@@ -57,186 +32,6 @@ def _all_reduce(loss, meta):
     total = loss.detach().clone()
     torch.distributed.all_reduce(total)
     return total
-
-# %% ../nbs/09_meta.ipynb #6d4d1a29
-def _optimizers(groups, lrs):
-    return {g: torch.optim.Adam(list(groups[g].values()), lr=lr) for g, lr in lrs.items()}
-
-# %% ../nbs/09_meta.ipynb #648b0c24
-def _start_meta(exp, learner)->tuple:
-    ("The meta-parameters `exp.init_from` gives the run (checked against the learner's shapes), "
-     "and the fingerprint of the checkpoint they come from; `({}, None)` without it.")
-    if not exp.init_from: return {}, None
-    ck, path, problems = latest_checkpoint(exp.init_from)
-    shapes = meta_shapes(learner)
-    start = {k: v for k, v in ck['meta'].items() if k in shapes}
-    for k, v in start.items():
-        if tuple(v.shape) != shapes[k]:
-            raise ValueError(f"init_from {exp.init_from!r} has {k} of shape {list(v.shape)}, "
-                             f"this run needs {list(shapes[k])}")
-    return start, clean_fingerprint(path, problems)
-
-# %% ../nbs/09_meta.ipynb #122c8982
-class _Run:
-    ("One run inside `meta_train`: config, folder, meta-parameters, optimizers, data generator, counters "
-     "and metrics log.")
-    def __init__(self, exp, run_dir, rank=0):
-        self.exp, self.dir, self.rank, self.error = exp, Path(run_dir), rank, None
-        # data and init_from load first: if missing, no run folder is left behind
-        self.task, self.learner = exp.task(), exp.learner()
-        self.start_meta, self.source = _start_meta(exp, self.learner)
-
-    def start(self, resume:bool, dev, dtype):
-        "Seed, build the meta-parameters and optimizers, continue from the checkpoint when resuming, and open the log."
-        exp, self.lrs = self.exp, self.exp.group_lrs()
-        self.g = seed_everything(exp.seed)
-        self.meta = as_leaves(self.exp.init_meta(self.g, dtype=dtype, device=dev))
-        with torch.no_grad():
-            for k, v in self.start_meta.items(): self.meta[k].copy_(v)
-        self.groups = param_groups(self.learner, self.meta)
-        for name, params in self.groups.items():
-            for p in params.values(): p.requires_grad_(name in self.lrs)
-        self.data_start, self.opts = self.g.get_state(), _optimizers(self.groups, self.lrs)
-        multistep = exp.schedule == 'multistep'
-        self.sched = (torch.optim.lr_scheduler.MultiStepLR(self.opts['init'], list(exp.milestones), exp.gamma)
-                      if multistep else None)
-        self.episode, self.skipped, self.seconds, self.last_ck, self.dev = 0, 0, 0.0, None, dev
-        if resume and (ck := self._resume_state()): self._load(ck)
-        rows = [r for r in read_metrics(self.dir) if r['episode'] < self.episode]
-        # recent episodes: skipped?
-        self.failed = collections.deque((b['skipped'] > a['skipped'] for a, b in zip([{'skipped': 0}] + rows, rows)),
-                                        maxlen=100)
-        if self.rank == 0: atomic_write(self.dir / 'metrics.jsonl',
-                                        lambda p: p.write_text(''.join(json.dumps(r) + '\n' for r in rows)))
-        if exp.snapshot_every and self.episode == 0 and self.rank == 0: save_snapshot(self.dir, 0, self.meta)
-        self.good = self._good_state()
-        self.log = open(self.dir / 'metrics.jsonl' if self.rank == 0 else os.devnull, 'a')
-
-    def _resume_state(self)->dict|None:
-        ("The newest usable checkpoint (an older one, with a warning, when the newest is damaged or from another run); "
-         "None if the run never wrote one.")
-        ck, path, problems = usable_checkpoint(self.dir)
-        if ck is not None:
-            if source_changed(self.exp, ck, self.source):
-                raise ValueError(f"cannot resume {str(self.dir)!r}: its init_from {self.exp.init_from!r} "
-                                 "holds another checkpoint than when the run started; "
-                                 "delete the folder to train it again from the new one")
-            if problems:
-                redo = len(read_metrics(self.dir)) - ck['episode']
-                warnings.warn(f"{'; '.join(problems)}; resuming from {str(path)!r} at episode {ck['episode']}"
-                              + (f": the {redo} episodes logged after it are trained again" if redo > 0 else ''))
-            for what, now in (('threads', torch.get_num_threads()), ('device', str(self.dev))):
-                if ck.get(what, now) != now:
-                    warnings.warn(f"{str(self.dir)!r} was trained with {what} {ck[what]} and resumes with {now}: "
-                                  "the resumed run will not match an uninterrupted one bit for bit")
-            return ck
-        if problems:
-            raise ValueError(f"cannot resume {str(self.dir)!r}: no usable checkpoint ({'; '.join(problems)})")
-        if len(logged := read_metrics(self.dir)) >= self.exp.checkpoint_every:
-            raise ValueError(f"cannot resume {str(self.dir)!r}: metrics.jsonl logs {len(logged)} episodes "
-                             "but no checkpoint is left (deleted?); "
-                             "to start the run over, delete the folder or train into another")
-        return None
-
-    def _load(self, ck:dict):
-        "Continue from checkpoint `ck` (its RNG states stay on the CPU; `copy_` moves the rest)."
-        with torch.no_grad():
-            for k, v in ck['meta'].items(): self.meta[k].copy_(v)
-        for name, o in self.opts.items(): o.load_state_dict(ck['optimizers'][name])
-        if self.sched is not None: self.sched.load_state_dict(ck['scheduler'])
-        _set_rng_states(self.g, ck['rng']); self.data_start = ck['data_start']
-        self.episode, self.skipped, self.seconds = ck['episode'], ck['skipped'], ck['seconds']
-        self.last_ck = self.episode
-
-    def _good_state(self):
-        ("A copy of the meta-parameters and optimizer states that `nonfinite='backoff'` restores "
-         "(None for the other policies).")
-        if self.exp.nonfinite != 'backoff': return None
-        return copy.deepcopy({'meta': {k: v.detach() for k, v in self.meta.items()},
-                              'optimizers': {n: o.state_dict() for n, o in self.opts.items()}})
-
-# %% ../nbs/09_meta.ipynb #dd6c9ef3
-@patch
-def begin(self:_Run, e:int):
-    ("Start episode `e` (the chunked schedule's fresh optimizers and replayed data); return the run's meta-batch "
-     "and the initial weights its learner draws for it (`Learner.draw_start`).")
-    if self.exp.schedule == 'chunked' and e % self.exp.chunk == 0:
-        # fresh optimizers at the current rates: a backed-off rate stays halved
-        self.opts = _optimizers(self.groups, {n: o.param_groups[0]['lr'] for n, o in self.opts.items()})
-        self.g.set_state(self.data_start)
-    for o in self.opts.values(): o.zero_grad()
-    batch = self.task.sample(self.g, n_episodes=self.exp.meta_batch)
-    return batch, self.learner.draw_start(self.g, batch.batch_shape)
-
-# %% ../nbs/09_meta.ipynb #636ad0b1
-@patch
-def finish(self:_Run, e:int, loss, seconds:float):
-    "Apply episode `e`'s meta-gradient or the non-finite policy, log, checkpoint and snapshot on schedule."
-    exp = self.exp
-    bad = _nonfinite_group(loss, {n: self.groups[n] for n in self.lrs})
-    if bad and exp.nonfinite == 'stop':
-        self.error = (f"non-finite {bad if bad == 'meta-loss' else bad + ' meta-gradient'} at episode {e} "
-                      f"of {str(self.dir)!r}; the last good checkpoint (episode {self.last_ck}) is kept. "
-                      "Lower that group's learning rate, set clip, or use nonfinite='backoff' or 'skip'.")
-        return
-    self.failed.append(bool(bad))
-    if bad:
-        self.skipped += 1
-        if exp.nonfinite == 'backoff':
-            self.back_off('plasticity' if 'plasticity' in self.lrs
-                          else bad if bad in self.lrs else next(iter(self.lrs)))
-    else:
-        if exp.clip is not None:
-            for p in self.meta.values():
-                if p.grad is not None: p.grad.clamp_(-exp.clip, exp.clip)
-        for o in self.opts.values(): o.step()
-    if self.sched is not None:
-        # a skipped first episode steps the schedule before any optimizer step, which is intended here
-        with warnings.catch_warnings():
-            warnings.filterwarnings('ignore', message='Detected call of `lr_scheduler.step\\(\\)` '
-                                                      'before `optimizer.step\\(\\)`')
-            self.sched.step()  # every episode, skipped or not: milestones count episodes
-    self.seconds += seconds; self.episode = e + 1
-    row = {'episode': e, 'meta_loss': loss.item(), 'lr': {n: o.param_groups[0]['lr'] for n, o in self.opts.items()},
-           'seconds': round(self.seconds, 3), 'skipped': self.skipped}
-    if bad: row['nonfinite'] = bad
-    try: self.log.write(json.dumps(row) + '\n'); self.log.flush()
-    except OSError as e: raise write_error(self.dir / 'metrics.jsonl', e) from e
-    n_failed, window = sum(self.failed), len(self.failed)
-    if bad and window >= min(self.failed.maxlen, exp.episodes) and n_failed > exp.max_skipped * window:
-        self.error = (f"non-finite meta-losses or meta-gradients in {n_failed} of the last {window} episodes "
-                      f"of {str(self.dir)!r} (the latest, episode {e}: {bad}); "
-                      f"the run is not learning. The last checkpoint (episode {self.last_ck}) is kept. "
-                      "Lower that group's learning rate, set clip, or raise max_skipped.")
-        return
-    if self.episode % exp.checkpoint_every == 0 or self.episode == exp.episodes: self.checkpoint()
-    if exp.snapshot_every and self.episode % exp.snapshot_every == 0 and self.rank == 0:
-        save_snapshot(self.dir, self.episode, self.meta)
-
-# %% ../nbs/09_meta.ipynb #fa2cf744
-@patch
-def checkpoint(self:_Run):
-    "Write the run's complete state (rank 0) and keep it as the state `nonfinite='backoff'` restores."
-    state = {'episode': self.episode, 'meta': {k: v.detach() for k, v in self.meta.items()},
-             'optimizers': {n: o.state_dict() for n, o in self.opts.items()},
-             'scheduler': self.sched.state_dict() if self.sched else None, 'rng': _rng_states(self.g),
-             'data_start': self.data_start, 'skipped': self.skipped, 'seconds': self.seconds,
-             'config_file': file_fingerprint(self.dir / 'config.json'), 'threads': torch.get_num_threads(),
-             'device': str(self.dev), 'init_from_checkpoint': self.source}
-    if self.rank == 0:
-        atomic_write(self.dir / 'checkpoint.pt', lambda p: torch.save(state, p), older=checkpoint_paths(self.dir)[1:])
-    self.good, self.last_ck = self._good_state(), self.episode
-
-# %% ../nbs/09_meta.ipynb #169abdd7
-@patch
-def back_off(self:_Run, group:str):
-    "Restore the last good meta-parameters and optimizer states; halve `group`'s learning rate from its current value."
-    lr_now = {n: o.param_groups[0]['lr'] * (0.5 if n == group else 1.0) for n, o in self.opts.items()}
-    with torch.no_grad():
-        for k, v in self.good['meta'].items(): self.meta[k].copy_(v)
-    for n, o in self.opts.items():
-        o.load_state_dict(copy.deepcopy(self.good['optimizers'][n]))
-        for pg in o.param_groups: pg['lr'] = lr_now[n]
 
 # %% ../nbs/09_meta.ipynb #e765c128
 def lifetime_shape(exp:Experiment, learner=None, task=None)->tuple:
@@ -305,7 +100,7 @@ def meta_train(exp:Experiment|list, # the run's config (an experiment of any kin
                          f"got {exps[0].meta_batch}")
     dev = get_device(device)  # every argument is checked before a folder is made
     if segment is not None: check_range('segment', segment, lo=1, integer=True)
-    runs = [_Run(x, d, rank) for x, d in zip(exps, dirs)]
+    runs = [RunState(x, d, rank) for x, d in zip(exps, dirs)]
     if population: _check_population(runs, world)
     new = [r.dir for r in runs if not r.dir.exists()]
     # one process per folder, from the first write to the last

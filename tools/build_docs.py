@@ -26,9 +26,11 @@ def readme_text(nb_path):
         if src.startswith('#|') and any(d in src.split('\n')[0] for d in ('hide', 'export')): continue
         code = '\n'.join(l for l in src.split('\n') if not l.startswith('#|'))
         parts.append(f'```python\n{code}\n```')
-        out = ''.join(''.join(o.get('text', '')) or ''.join(o.get('data', {}).get('text/plain', '')) for o in cell.get('outputs', []))
+        out = ''.join(''.join(o.get('text', '')) or ''.join(o.get('data', {}).get('text/plain', ''))
+                      for o in cell.get('outputs', []))
         if out.strip(): parts.append('    ' + out.strip().replace('\n', '\n    '))
-    return '<!-- generated from nbs/index.ipynb by tools/build_docs.py: edit the notebook, not this file -->\n\n' + '\n\n'.join(parts) + '\n'
+    return ('<!-- generated from nbs/index.ipynb by tools/build_docs.py: edit the notebook, not this file -->\n\n'
+            + '\n\n'.join(parts) + '\n')
 
 
 MATH = re.compile(r'<span class="math (inline|display)">(.*?)</span>', re.S)
@@ -54,7 +56,10 @@ def _module_pages():
 
 
 def finish_pages(site, host):
-    "Math as MathML in place of KaTeX from a CDN (the site works offline); each image a file of its own that opens full size on click; links to the hosted site's module pages (`meta.html#x`) as links within this one (`09_meta.html#x`); the search index without link targets."
+    ("Math as MathML in place of KaTeX from a CDN (the site works offline); "
+     "each image a file of its own that opens full size on click; "
+     "links to the hosted site's module pages (`meta.html#x`) as links within this one (`09_meta.html#x`); "
+     "the search index without link targets.")
     (site / 'figures').mkdir(exist_ok=True)
     pages = _module_pages()
     link = re.compile(r'href="(?:' + re.escape(host) + r'/)?(' + '|'.join(pages) + r')\.html(#[^"]*)?"')
@@ -66,16 +71,19 @@ def finish_pages(site, host):
             if m.group(4):  # an inline notebook output: written out, so that it can open on its own
                 n += 1; name = f"figures/{'-'.join(page.relative_to(site).with_suffix('').parts)}-{n}.{m.group(3)}"
                 (site / name).write_bytes(base64.b64decode(m.group(4))); src = rel + name
-            return f'<a class="figure-full" href="{src}" target="_blank" title="open full size"><img {m.group(1)}src="{src}"{m.group(5)}></a>'
+            return (f'<a class="figure-full" href="{src}" target="_blank" title="open full size">'
+                    f'<img {m.group(1)}src="{src}"{m.group(5)}></a>')
         text = page.read_text()
         text = link.sub(lambda m: f'href="{rel}{pages[m.group(1)]}.html{m.group(2) or ""}"', text)
         page.write_text(IMG.sub(figure, KATEX.sub('', MATH.sub(_mathml, text))))
-    index = site / 'search.json'  # its text is the pages' markdown: a cross-reference reads as its name, not `[name](https://...)`
+    # its text is the pages' markdown: a cross-reference reads as its name, not `[name](https://...)`
+    index = site / 'search.json'
     if index.exists(): index.write_text(MDLINK.sub(r'\1', index.read_text()))
 
 
 def results_tables():
-    "Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, which the reproduction pages include."
+    ("Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, "
+     "which the reproduction pages include.")
     from flp_nb.evaluate import read_results
     from flp_nb.stats import iid_decision_text, table2_decision_text
     from flp_nb.tables import error_table, study_table, results_table
@@ -84,23 +92,33 @@ def results_tables():
     for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):
         d = read_results(f)
         if isinstance(d, dict) and 'by_order' in d:  # repro/table2's summary
-            f.with_suffix('.md').write_text(f"Scale `{d['scale']}` on Omniglot: query error (%) after the 25-image lifetime, {d['eval_runs']} evaluation lifetimes per model; "
-                                            f"{d['machine']}; `{d['command']}`.\n\n{error_table(d['runs'], labels, PAPER_TABLE2)}\n\n"
+            f.with_suffix('.md').write_text(f"Scale `{d['scale']}` on Omniglot: query error (%) "
+                                            "after the 25-image lifetime, "
+                                            f"{d['eval_runs']} evaluation lifetimes per model; "
+                                            f"{d['machine']}; `{d['command']}`.\n\n"
+                                            f"{error_table(d['runs'], labels, PAPER_TABLE2)}\n\n"
                                             f"{table2_decision_text(d['by_order'], d['compared'], labels)}\n")
             continue
         if isinstance(d, dict) and 'decision' in d:  # a study's summary (repro/continual, repro/iid)
             decision = f"\n{iid_decision_text(d['decision'])}\n" if 'by_episode' in d else ''
-            f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: query MSE after the {d['runs'][0]['steps']}-step lifetime, {d['eval_runs']} evaluation lifetimes per model; "
-                                            f"{d['machine']}; `{d['command']}`.\n\n{study_table(d['runs'], d['prior_line'])}\n{decision}")
+            f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: query MSE "
+                                            f"after the {d['runs'][0]['steps']}-step lifetime, "
+                                            f"{d['eval_runs']} evaluation lifetimes per model; "
+                                            f"{d['machine']}; `{d['command']}`.\n\n"
+                                            f"{study_table(d['runs'], d['prior_line'])}\n{decision}")
             continue
-        rows = [r for r in d.get('rows', []) if not r.get('fresh_seed')] if isinstance(d, dict) else []  # other files there are not run summaries
+        # other files there are not run summaries
+        rows = [r for r in d.get('rows', []) if not r.get('fresh_seed')] if isinstance(d, dict) else []
         if not rows: continue
         mse = 'mse' in rows[0]
-        paper = PAPER_TABLE2_MINIIMAGENET if 'miniimagenet' in f.stem else PAPER_TABLE2  # files are named fewshot_<dataset>_<scale>
+        # files are named fewshot_<dataset>_<scale>
+        paper = PAPER_TABLE2_MINIIMAGENET if 'miniimagenet' in f.stem else PAPER_TABLE2
         md, _ = results_table(rows, 'mse' if mse else 'error', *(() if mse else (FEWSHOT_METHODS, paper)))
         what = f"query MSE after the {rows[0]['steps']}-step lifetime" if mse else 'query error (%)'
-        f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: {what}, mean over seeds {sorted({r['seed'] for r in rows})} (standard error over seeds), "
-                                        f"{d['eval_runs']} evaluation lifetimes per run; {d['machine']}; `{d['command']}`.\n\n{md}\n")
+        f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: {what}, mean over seeds "
+                                        f"{sorted({r['seed'] for r in rows})} (standard error over seeds), "
+                                        f"{d['eval_runs']} evaluation lifetimes per run; "
+                                        f"{d['machine']}; `{d['command']}`.\n\n{md}\n")
 
 
 def build():
@@ -110,13 +128,17 @@ def build():
     refresh_quarto_yml()
     nbdev.doclinks._build_modidx()
     nbdev_sidebar.__wrapped__()
-    import warnings  # a cell mixing imports with other code would be executed by the docs build (nbdev runs every cell that imports)
+    # a cell mixing imports with other code would be executed by the docs build (nbdev runs every cell that imports)
+    import warnings
     warnings.filterwarnings('error', message='Found cells containing imports and other code')
     proc = proc_nbs(n_workers=0, force=True)
-    for runs in [d for d in proc.rglob('runs') if d.is_dir()]: shutil.rmtree(runs)  # run folders the notebooks wrote are not docs
-    r = subprocess.run([str(Path(sys.executable).parent / 'smalldocs'), 'render', str(proc)], capture_output=True, text=True)
+    for runs in [d for d in proc.rglob('runs') if d.is_dir()]:
+        shutil.rmtree(runs)  # run folders the notebooks wrote are not docs
+    r = subprocess.run([str(Path(sys.executable).parent / 'smalldocs'), 'render', str(proc)],
+                       capture_output=True, text=True)
     print(r.stdout + r.stderr, end='')
-    warnings = [l for l in (r.stdout + r.stderr).splitlines() if l.startswith('warning') and not any(w in l for w in EXPECTED_WARNINGS)]
+    warnings = [l for l in (r.stdout + r.stderr).splitlines()
+                if l.startswith('warning') and not any(w in l for w in EXPECTED_WARNINGS)]
     if r.returncode or warnings: raise SystemExit(f'docs build failed (exit {r.returncode}): ' + '; '.join(warnings))
     site = proc / cfg.doc_path.name
     if not site.exists(): site = proc / '_site'
@@ -129,6 +151,7 @@ if __name__ == '__main__':
     import os; os.chdir(ROOT)
     readme = readme_text(ROOT / 'nbs' / 'index.ipynb')
     if '--check-readme' in sys.argv:
-        if (ROOT / 'README.md').read_text() != readme: raise SystemExit('README.md is out of date: run python tools/build_docs.py')
+        if (ROOT / 'README.md').read_text() != readme:
+            raise SystemExit('README.md is out of date: run python tools/build_docs.py')
     else: (ROOT / 'README.md').write_text(readme)
     print('site:', build())

@@ -1,4 +1,4 @@
-"""Execute notebooks in place so the docs show real outputs: python tools/run_nbs.py [NOTEBOOK ...] (default: all of nbs/).
+"""Execute notebooks in place so the docs show real outputs: python tools/run_nbs.py [NOTEBOOK ...] (default: nbs/).
 
 Cells marked `#|eval: false` are skipped, as in the tests. Run `nbdev_clean` afterwards.
 """

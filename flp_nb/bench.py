@@ -196,7 +196,8 @@ def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps
     ("Measure each case in each of `modes`, each in its own process; write `bench.json` and `bench.md` into `out`; "
      "return the results.")
     for c in cases: check_choice('cases entry', c, CASES)
-    for m in as_list('modes', modes, empty=False): check_choice('modes entry', m, MODES)
+    modes = as_list('modes', modes, empty=False)
+    for m in modes: check_choice('modes entry', m, MODES)
     for k, v in dict(reps=reps, population=population, meta_batch=meta_batch, oracle_steps=oracle_steps, width=width,
                      steps_per_function=steps_per_function, segment=segment).items():
         if v is not None: check_range(k, v, lo=1, integer=True)
@@ -205,7 +206,7 @@ def run_bench(out:str='bench', quick:bool=False, cases:tuple=CASES, oracle_steps
     kw = dict(quick=quick, oracle_steps=oracle_steps, reps=reps, malloc=malloc, segment=segment, meta_batch=meta_batch,
               device=device, steps_per_function=steps_per_function, width=width, population=population)
     results = []
-    for c, m in tqdm([(c, m) for c in cases for m in as_list('modes', modes)], desc='flp_bench', unit='measurement'):
+    for c, m in tqdm([(c, m) for c in cases for m in modes], desc='flp_bench', unit='measurement'):
         code = (f"import json; from flp_nb.bench import measure; "
                 f"print(json.dumps(measure({c!r}, compiled={m == 'compiled'}, **{kw!r})))")
         p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)

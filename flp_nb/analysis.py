@@ -7,6 +7,8 @@ __all__ = ['ABLATIONS', 'update_stats', 'plot_update_stats', 'interference', 'pl
            'plot_fitted_readout', 'feedback_ablations', 'plot_ablations', 'curve_rows', 'function_curves']
 
 # %% ../nbs/13_analysis.ipynb #08e8f542
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -192,17 +194,22 @@ def feedback_ablations(learner:FLP, meta:dict, episodes:Episode,
 # %% ../nbs/13_analysis.ipynb #0cf7a742
 def plot_ablations(rows:dict, # model label -> rows from `feedback_ablations`
                    ax=None):
-    "Bars: query loss per ablation, one group per model."
+    "Bars: query loss per ablation, one group per model; a diverged (non-finite) loss is marked, not left blank."
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     names = [a for a in ABLATIONS if any(r['ablation'] == a for rs in rows.values() for r in rs)]
     w = 0.8 / len(rows)
     for j, (label, rs) in enumerate(rows.items()):
         loss = {r['ablation']: r['loss'] for r in rs}
-        ax.bar([i + (j - (len(rows) - 1) / 2) * w for i in range(len(names))],
-               [loss.get(a, float('nan')) for a in names], w, label=label)
-    ax.set_xticks(range(len(names)), names, rotation=20, fontsize=7)
-    ax.set(ylabel='query loss', yscale='log'); ax.legend(fontsize=7)
+        xs = [i + (j - (len(rows) - 1) / 2) * w for i in range(len(names))]
+        bars = ax.bar(xs, [loss.get(a, float('nan')) for a in names], w, label=label)
+        for x, a in zip(xs, names):
+            if a in loss and not math.isfinite(loss[a]):
+                ax.text(x, 0.02, 'diverged', rotation=90, ha='center', va='bottom', fontsize=8,
+                        color=bars.patches[0].get_facecolor(), transform=ax.get_xaxis_transform())
+    ax.set_xticks(range(len(names)), names, rotation=20, fontsize=8)
+    ax.set(ylabel='query loss', yscale='log')
+    ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1), borderaxespad=0)
     return ax
 
 # %% ../nbs/13_analysis.ipynb #78179b5f

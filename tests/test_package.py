@@ -27,10 +27,17 @@ def test_package_matches_notebooks(tmp_path):
 
 @pytest.mark.xdist_group('nbs_tree')  # it copies nbs/, where the reproduction notebooks' tests write run folders
 def test_docs_and_readme_build():
-    "The docs site renders from _quarto.yml without warnings we do not expect, and README.md is up to date."
+    ("The docs site renders from _quarto.yml without warnings, writes nothing but _proc/, passes check_site "
+     "(no broken link or anchor, no request leaving the machine, no table left as text, no stderr block), "
+     "and README.md is up to date.")
+    tracked = lambda: subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=ROOT,
+                                     capture_output=True, text=True).stdout
+    before = tracked()
     r = subprocess.run([sys.executable, str(ROOT / 'tools' / 'build_docs.py'), '--check-readme'], cwd=ROOT,
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert 'warning' not in (r.stdout + r.stderr).lower() and r.stdout.strip().endswith('pages, checked)'), r.stdout
+    assert tracked() == before, 'the docs build changed tracked files'
     assert (ROOT / '_proc' / '_docs' / 'index.html').exists()
     page = (ROOT / '_proc' / '_docs' / '03_plasticity.html').read_text()
     # math as MathML, rendered without a network
@@ -129,3 +136,21 @@ def test_sidebar_lists_every_notebook():
                      if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
     assert (sorted(listed) == present
             and len(set(listed)) == len(listed)), f'sidebar.yml lists {sorted(listed)}; the notebooks are {present}'
+
+
+def test_check_site_finds_each_problem(tmp_path):
+    "check_site names each kind of problem on a small made-up site, and nothing on a clean one."
+    sys.path.insert(0, str(ROOT / 'tools'))
+    from build_docs import check_site
+    (tmp_path / 'a.html').write_text('<h2 id="x">X</h2><a href="a.html#x">x</a><a href="#x">x</a>'
+                                     '<pre>| a | b |\n| --- | --- |</pre><code>[k](https://e.org)</code>')
+    (tmp_path / 'theme.css').write_text('body { font-family: sans-serif; }')
+    assert check_site(tmp_path) == []
+    (tmp_path / 'b.html').write_text('<a href="a.html#y">y</a><a href="c.html">c</a><img src="https://e.org/i.png">'
+                                     '<p>| a | b |</p><p>| --- | --- |</p><div class="cell-output-stderr">w</div>'
+                                     '<p>see [k](https://e.org/k)</p>')
+    (tmp_path / 'theme.css').write_text('@import url("https://fonts.example/css");')
+    assert check_site(tmp_path) == ['b.html: link to a missing anchor a.html#y',
+                                    'b.html: link to a missing file c.html', 'b.html: loads https://e.org/i.png',
+                                    'b.html: a markdown table left as text', 'b.html: a stderr block',
+                                    'b.html: a markdown link left as text', 'theme.css: loads https://fonts.example/css']

@@ -1,15 +1,17 @@
 """Build the docs site offline from `_quarto.yml`, without Quarto, and regenerate README.md from nbs/index.ipynb.
 
-nbdev prepares the notebooks (`proc_nbs`: show_doc, directives, sidebar) exactly as `nbdev_docs` would;
-smalldocs, a pure-Python renderer of Quarto projects, renders them. Users with Quarto run `nbdev_docs` instead.
-Usage: python tools/build_docs.py [--check-readme]
+nbdev prepares the notebooks (`proc_nbs`: show_doc, directives) exactly as `nbdev_docs` would; smalldocs, a
+pure-Python renderer of Quarto projects, renders them. Users with Quarto run `nbdev_docs` instead.
+The build writes only `_proc/` (the site is `_proc/_docs/`) and leaves nothing in the temporary folder; it uses
+`nbs/_quarto.yml` and `nbs/sidebar.yml` as committed, writes the site settings nbdev keeps in `nbdev.yml` from
+`settings.ini` into `_proc/`, and checks the site it built (`check_site`).
+Usage: python tools/build_docs.py [--readme | --check-readme]   (write README.md, or check that it is up to date)
 """
-import base64, html, json, re, shutil, subprocess, sys
+import base64, html, json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
-import nbdev.doclinks
 from nbdev.config import get_config
-from nbdev.quarto import nbdev_sidebar, proc_nbs, refresh_quarto_yml
+from nbdev.quarto import proc_nbs
 from latex2mathml.converter import convert as tex_to_mathml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +38,8 @@ def readme_text(nb_path):
 MATH = re.compile(r'<span class="math (inline|display)">(.*?)</span>', re.S)
 KATEX = re.compile(r'<link[^>]*katex[^>]*>|<script[^>]*katex[^>]*>\s*</script>')
 MDLINK = re.compile(r'\[([^\]]*)\]\(https?://[^)\s]*\)')
+LOADS = re.compile(r'<(?:link|script|img|iframe|source|video|audio)\b[^>]*?(?:src|href)="((?:https?:)?//[^"]+)"')
+WEBFONT = re.compile(r'@import\s+url\(["\']?https?://[^)]*\)\s*;?')
 IMG = re.compile(r'<img ([^>]*?)src="(data:image/(png|jpeg);base64,([^"]+)|[^"]+)"([^>]*)>')
 
 
@@ -59,7 +63,9 @@ def finish_pages(site, host):
     ("Math as MathML in place of KaTeX from a CDN (the site works offline); "
      "each image a file of its own that opens full size on click; "
      "links to the hosted site's module pages (`meta.html#x`) as links within this one (`09_meta.html#x`); "
-     "the search index without link targets.")
+     "the search index without link targets; the theme's web fonts left out (system fonts, no request leaves the "
+     "machine).")
+    for css in site.rglob('*.css'): css.write_text(WEBFONT.sub('', css.read_text()))
     (site / 'figures').mkdir(exist_ok=True)
     pages = _module_pages()
     link = re.compile(r'href="(?:' + re.escape(host) + r'/)?(' + '|'.join(pages) + r')\.html(#[^"]*)?"')
@@ -81,8 +87,8 @@ def finish_pages(site, host):
     if index.exists(): index.write_text(MDLINK.sub(r'\1', index.read_text()))
 
 
-def results_tables():
-    ("Beside each committed results summary `nbs/repro/results/<name>.json`, its table as `<name>.md`, "
+def results_tables(out):
+    ("For each committed results summary `nbs/repro/results/<name>.json`, its table as `out/<name>.md`, "
      "which the reproduction pages include.")
     from flp_nb.evaluate import read_results
     from flp_nb.stats import iid_decision_text, table2_decision_text
@@ -92,7 +98,7 @@ def results_tables():
     for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):
         d = read_results(f)
         if isinstance(d, dict) and 'by_order' in d:  # repro/table2's summary
-            f.with_suffix('.md').write_text(f"Scale `{d['scale']}` on Omniglot: query error (%) "
+            (out / f.with_suffix('.md').name).write_text(f"Scale `{d['scale']}` on Omniglot: query error (%) "
                                             "after the 25-image lifetime, "
                                             f"{d['eval_runs']} evaluation lifetimes per model; "
                                             f"{d['machine']}; `{d['command']}`.\n\n"
@@ -101,7 +107,7 @@ def results_tables():
             continue
         if isinstance(d, dict) and 'decision' in d:  # a study's summary (repro/continual, repro/iid)
             decision = f"\n{iid_decision_text(d['decision'])}\n" if 'by_episode' in d else ''
-            f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: query MSE "
+            (out / f.with_suffix('.md').name).write_text(f"Scale `{d['scale']}`: query MSE "
                                             f"after the {d['runs'][0]['steps']}-step lifetime, "
                                             f"{d['eval_runs']} evaluation lifetimes per model; "
                                             f"{d['machine']}; `{d['command']}`.\n\n"
@@ -115,30 +121,38 @@ def results_tables():
         paper = PAPER_TABLE2_MINIIMAGENET if 'miniimagenet' in f.stem else PAPER_TABLE2
         md, _ = results_table(rows, 'mse' if mse else 'error', *(() if mse else (FEWSHOT_METHODS, paper)))
         what = f"query MSE after the {rows[0]['steps']}-step lifetime" if mse else 'query error (%)'
-        f.with_suffix('.md').write_text(f"Scale `{d['scale']}`: {what}, mean over seeds "
+        (out / f.with_suffix('.md').name).write_text(f"Scale `{d['scale']}`: {what}, mean over seeds "
                                         f"{sorted({r['seed'] for r in rows})} (standard error over seeds), "
                                         f"{d['eval_runs']} evaluation lifetimes per run; "
                                         f"{d['machine']}; `{d['command']}`.\n\n{md}\n")
 
 
+def _site_settings(cfg):
+    "The site settings `nbdev.yml` that nbdev's `refresh_quarto_yml` would write into `nbs/`."
+    return (f"project:\n  output-dir: {cfg.doc_path.name}\n\nwebsite:\n  title: \"{cfg.title}\"\n"
+            f"  site-url: \"{cfg.doc_host}{cfg.doc_baseurl}\"\n  description: \"{cfg.description}\"\n"
+            f"  repo-branch: {cfg.branch}\n  repo-url: \"{cfg.git_url}\"\n")
+
+
 def build():
     "Prepare the notebooks with nbdev and render the site with smalldocs; return the site folder."
     cfg = get_config(str(ROOT / 'settings.ini'))
-    results_tables()
-    refresh_quarto_yml()
-    nbdev.doclinks._build_modidx()
-    nbdev_sidebar.__wrapped__()
     # a cell mixing imports with other code would be executed by the docs build (nbdev runs every cell that imports)
     import warnings
     warnings.filterwarnings('error', message='Found cells containing imports and other code')
-    proc = proc_nbs(n_workers=0, force=True)
+    # the notebooks' imports may start PyTorch's compiler, whose caches would stay in the temporary folder
+    with tempfile.TemporaryDirectory(prefix='flp_nb-docs-') as tmp:
+        os.environ.update(TORCHINDUCTOR_CACHE_DIR=tmp, TRITON_CACHE_DIR=tmp)
+        proc = proc_nbs(n_workers=0, force=True)
+        results_tables(proc / 'repro' / 'results')
+    (proc / 'nbdev.yml').write_text(_site_settings(cfg))
     for runs in [d for d in proc.rglob('runs') if d.is_dir()]:
         shutil.rmtree(runs)  # run folders the notebooks wrote are not docs
     r = subprocess.run([str(Path(sys.executable).parent / 'smalldocs'), 'render', str(proc)],
                        capture_output=True, text=True)
-    print(r.stdout + r.stderr, end='')
-    warnings = [l for l in (r.stdout + r.stderr).splitlines()
-                if l.startswith('warning') and not any(w in l for w in EXPECTED_WARNINGS)]
+    said = [l for l in (r.stdout + r.stderr).splitlines() if not any(w in l for w in EXPECTED_WARNINGS)]
+    if said: print('\n'.join(said))
+    warnings = [l for l in said if l.startswith('warning')]
     if r.returncode or warnings: raise SystemExit(f'docs build failed (exit {r.returncode}): ' + '; '.join(warnings))
     site = proc / cfg.doc_path.name
     if not site.exists(): site = proc / '_site'
@@ -147,11 +161,44 @@ def build():
     return site
 
 
+def _anchors(page):
+    "The `id`s a page defines."
+    return set(re.findall(r'\sid="([^"]+)"', page.read_text()))
+
+
+def check_site(site):
+    ("What is wrong with a built site, one line each: links to pages or anchors that do not exist, requests "
+     "leaving the machine, tables left as markdown text, stderr blocks, raw markdown links.")
+    problems, anchors = [], {}
+    for page in sorted(site.rglob('*.html')):
+        name, text = page.relative_to(site), page.read_text()
+        for href in re.findall(r'href="([^"]+)"', text):
+            if href.startswith(('http://', 'https://', 'mailto:')): continue
+            path, _, frag = html.unescape(href).partition('#')
+            target = (page.parent / path).resolve() if path else page.resolve()
+            if not target.exists(): problems.append(f'{name}: link to a missing file {href}'); continue
+            if frag and target.suffix == '.html':
+                if target not in anchors: anchors[target] = _anchors(target)
+                if frag not in anchors[target]: problems.append(f'{name}: link to a missing anchor {href}')
+        for url in re.findall(LOADS, text): problems.append(f'{name}: loads {url}')
+        prose = re.sub(r'<(pre|code|script)\b.*?</\1>', '', text, flags=re.S)
+        if re.search(r'^\s*\|?\s*:?-{3,}:?\s*\|', html.unescape(re.sub(r'<[^>]+>', '\n', prose)), re.M):
+            problems.append(f'{name}: a markdown table left as text')
+        if 'cell-output-stderr' in text: problems.append(f'{name}: a stderr block')
+        if re.search(r'\[[^\]]*\]\(https?://', prose): problems.append(f'{name}: a markdown link left as text')
+    for css in site.rglob('*.css'):
+        for url in re.findall(r'(?:@import\s+|url\()["\']?((?:https?:)?//[^)"\']+)', css.read_text()):
+            problems.append(f'{css.relative_to(site)}: loads {url}')
+    return problems
+
+
 if __name__ == '__main__':
-    import os; os.chdir(ROOT)
+    os.chdir(ROOT)
     readme = readme_text(ROOT / 'nbs' / 'index.ipynb')
-    if '--check-readme' in sys.argv:
-        if (ROOT / 'README.md').read_text() != readme:
-            raise SystemExit('README.md is out of date: run python tools/build_docs.py')
-    else: (ROOT / 'README.md').write_text(readme)
-    print('site:', build())
+    if '--readme' in sys.argv: (ROOT / 'README.md').write_text(readme); print('README.md written')
+    elif '--check-readme' in sys.argv and (ROOT / 'README.md').read_text() != readme:
+        raise SystemExit('README.md is out of date: run python tools/build_docs.py --readme')
+    site = build()
+    problems = check_site(site)
+    if problems: raise SystemExit(f'the site in {site} has {len(problems)} problems:\n' + '\n'.join(problems))
+    print(f"site: {site} ({len(list(site.rglob('*.html')))} pages, checked)")

@@ -31,7 +31,7 @@ def readme_text(nb_path):
         out = ''.join(''.join(o.get('text', '')) or ''.join(o.get('data', {}).get('text/plain', ''))
                       for o in cell.get('outputs', []))
         if out.strip(): parts.append('    ' + out.strip().replace('\n', '\n    '))
-    return ('<!-- generated from nbs/index.ipynb by tools/build_docs.py: edit the notebook, not this file -->\n\n'
+    return ('<!-- generated from nbs/index.ipynb by python tools/build_docs.py --readme: edit the notebook, not this file -->\n\n'
             + '\n\n'.join(parts) + '\n')
 
 

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['ABLATIONS', 'update_stats', 'plot_update_stats', 'interference', 'plot_interference', 'fitted_readout',
-           'plot_fitted_readout', 'feedback_ablations', 'plot_ablations', 'curve_rows', 'function_curves']
+           'plot_fitted_readout', 'feedback_ablations', 'plot_ablations', 'analysis_table', 'curve_rows',
+           'function_curves']
 
 # %% ../nbs/13_analysis.ipynb #08e8f542
 import math
@@ -14,7 +15,7 @@ import torch.nn.functional as F
 
 from .core import check_choice, check_range, layer_key
 from .tasks import Episode
-from .sine import per_function_mse
+from .sine import SINE_METHODS, per_function_mse
 from .lifetime import (FLP, GradientLearner, Learner, check_meta, lifetime_features, lifetime_loss, query_output,
                              run_lifetime, task_loss)
 
@@ -211,6 +212,37 @@ def plot_ablations(rows:dict, # model label -> rows from `feedback_ablations`
     ax.set(ylabel='query loss', yscale='log')
     ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1), borderaxespad=0)
     return ax
+
+# %% ../nbs/13_analysis.ipynb #dcbb3c48
+def _label(m): return 'FLP (3), warm start from feature reuse' if m == 'flp3_warm' else SINE_METHODS[m].label
+
+# %% ../nbs/13_analysis.ipynb #8a3b1373
+def _num(v): return f'{v:.3g}' if math.isfinite(v) else 'diverged'
+
+# %% ../nbs/13_analysis.ipynb #aca87006
+def analysis_table(results:dict # what `repro/analysis` writes to `analysis.json`
+                  )->str:
+    "Markdown tables of Figure 2's numbers: fitted readouts, interference, update cosines and sizes, ablations."
+    out = ['| model | readout fitted on initial features | online learning |', '| --- | --- | --- |']
+    out += [f"| {_label(m)} | {_num(r['fitted_readout'])} | {_num(r['online'])} |"
+            for m, r in results['fitted_readout'].items()]
+    out += ['', '| continual model | interference (mean over blocks) |', '| --- | --- |']
+    out += [f"| {_label(m)} | {_num(sum(r['interference'] for r in rs) / len(rs))} |"
+            for m, rs in results['interference'].items()]
+    out += ['', '| stream | learner | layer | mean cosine of update and negative gradient | mean update size |',
+            '| --- | --- | --- | --- | --- |']
+    for stream, by in results['update_stats'].items():
+        for learner, rows in by.items():
+            for l in sorted({r['layer'] for r in rows}):
+                rs = [r for r in rows if r['layer'] == l]
+                out.append(f"| {stream} | {learner} | {l} | {_num(sum(r['cosine'] for r in rs) / len(rs))} | "
+                           f"{_num(sum(r['norm'] for r in rs) / len(rs))} |")
+    names = [a for a in ABLATIONS if any(r['ablation'] == a for rs in results['ablations'].values() for r in rs)]
+    out += ['', '| model (query loss) | ' + ' | '.join(names) + ' |', '|' + ' --- |' * (len(names) + 1)]
+    for model, rs in results['ablations'].items():
+        loss = {r['ablation']: r['loss'] for r in rs}
+        out.append(f'| {model} | ' + ' | '.join(_num(loss[a]) if a in loss else '—' for a in names) + ' |')
+    return '\n'.join(out)
 
 # %% ../nbs/13_analysis.ipynb #78179b5f
 def curve_rows(evals:dict # label -> an evaluation result with 'curve_steps' and 'curve'

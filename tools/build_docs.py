@@ -31,8 +31,8 @@ def readme_text(nb_path):
         out = ''.join(''.join(o.get('text', '')) or ''.join(o.get('data', {}).get('text/plain', ''))
                       for o in cell.get('outputs', []))
         if out.strip(): parts.append('    ' + out.strip().replace('\n', '\n    '))
-    return ('<!-- generated from nbs/index.ipynb by python tools/build_docs.py --readme: edit the notebook, not this file -->\n\n'
-            + '\n\n'.join(parts) + '\n')
+    return ('<!-- generated from nbs/index.ipynb by python tools/build_docs.py --readme: edit the notebook, '
+            'not this file -->\n\n' + '\n\n'.join(parts) + '\n')
 
 
 MATH = re.compile(r'<span class="math (inline|display)">(.*?)</span>', re.S)
@@ -90,6 +90,7 @@ def finish_pages(site, host):
 def results_tables(out):
     ("For each committed results summary `nbs/repro/results/<name>.json`, its table as `out/<name>.md`, "
      "which the reproduction pages include.")
+    from flp_nb.analysis import analysis_table
     from flp_nb.evaluate import read_results
     from flp_nb.stats import iid_decision_text, table2_decision_text
     from flp_nb.tables import error_table, study_table, results_table
@@ -97,6 +98,10 @@ def results_tables(out):
     labels = {m: v.label for m, v in FEWSHOT_METHODS.items()}
     for f in sorted((ROOT / 'nbs' / 'repro' / 'results').glob('*.json')):
         d = read_results(f)
+        if isinstance(d, dict) and 'fitted_readout' in d:  # repro/analysis's numbers behind Figure 2
+            (out / f.with_suffix('.md').name).write_text(f"Scale `{d['scale']}`, seed {d['seed']}, {d['runs']} "
+                                                         f"evaluation lifetimes per analysis.\n\n{analysis_table(d)}\n")
+            continue
         if isinstance(d, dict) and 'by_order' in d:  # repro/table2's summary
             (out / f.with_suffix('.md').name).write_text(f"Scale `{d['scale']}` on Omniglot: query error (%) "
                                             "after the 25-image lifetime, "

@@ -27,7 +27,9 @@ def _timed(parts, cwd):
         r = subprocess.run(part, shell=True, cwd=cwd, capture_output=True, text=True)
         seconds.append(round(time.perf_counter() - t, 1))
         if r.returncode:
-            raise SystemExit(f'{part!r} failed (exit {r.returncode}):\n{r.stdout[-3000:]}{r.stderr[-3000:]}')
+            log = Path(tempfile.gettempdir()) / 'readme_times-failure.log'
+            log.write_text(f'$ {part}\n{r.stdout}\n{r.stderr}')
+            raise SystemExit(f'{part!r} failed (exit {r.returncode}); its output is in {log}:\n{r.stdout[-2000:]}')
     return seconds
 
 

@@ -146,10 +146,14 @@ def build():
     import warnings
     warnings.filterwarnings('error', message='Found cells containing imports and other code')
     # the notebooks' imports may start PyTorch's compiler, whose caches would stay in the temporary folder
+    caches, before = ('TORCHINDUCTOR_CACHE_DIR', 'TRITON_CACHE_DIR'), dict(os.environ)
     with tempfile.TemporaryDirectory(prefix='flp_nb-docs-') as tmp:
-        os.environ.update(TORCHINDUCTOR_CACHE_DIR=tmp, TRITON_CACHE_DIR=tmp)
-        proc = proc_nbs(n_workers=0, force=True)
-        results_tables(proc / 'repro' / 'results')
+        os.environ.update(dict.fromkeys(caches, tmp))
+        try:
+            proc = proc_nbs(n_workers=0, force=True)
+            results_tables(proc / 'repro' / 'results')
+        finally:
+            for k in caches: os.environ.pop(k) if k not in before else os.environ.update({k: before[k]})
     (proc / 'nbdev.yml').write_text(_site_settings(cfg))
     for runs in [d for d in proc.rglob('runs') if d.is_dir()]:
         shutil.rmtree(runs)  # run folders the notebooks wrote are not docs

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['error_table', 'grid_row', 'study_table', 'results_table', 'machine_description', 'results_summary',
-           'plot_meta_curves', 'plot_results', 'plot_learning_curves']
+           'plot_meta_curves', 'plot_results', 'plot_learning_curves', 'sig', 'quotes', 'markdown_cell']
 
 # %% ../nbs/11b_tables.ipynb #3b1eb8e4
-import math, os
+import json, math, os
+from pathlib import Path
 
 import torch
 
@@ -236,3 +237,24 @@ def plot_learning_curves(curves:dict, # label -> evaluation result with 'curve_s
     ax.set(xlabel=xlabel, ylabel=ylabel); ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1))
     return ax
+
+# %% ../nbs/11b_tables.ipynb #25eb120d
+def sig(x:float, n:int=2)->str:
+    "`x` with `n` significant digits, trailing zeros kept: `sig(0.0396)` is '0.040'."
+    return format(x, f'#.{n}g').rstrip('.')
+
+# %% ../nbs/11b_tables.ipynb #fa854a6e
+def quotes(text:str, *fragments:str):
+    "Assert that `text` says each fragment (built from a committed results file) word for word."
+    missing = [f for f in fragments if f not in text]
+    assert not missing, 'the text does not say (its numbers drifted from their source?):\n' + '\n'.join(missing)
+
+# %% ../nbs/11b_tables.ipynb #8fe970c7
+def markdown_cell(notebook, # path of an .ipynb file
+                  marker:str # text that exactly one of its markdown cells contains
+                 )->str:
+    "The one markdown cell of `notebook` that contains `marker`."
+    found = [''.join(c['source']) for c in json.loads(Path(notebook).read_text())['cells']
+             if c['cell_type'] == 'markdown' and marker in ''.join(c['source'])]
+    assert len(found) == 1, f'{len(found)} markdown cells of {notebook} contain {marker!r}'
+    return found[0]

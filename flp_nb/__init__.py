@@ -5,8 +5,8 @@ __version__ = "0.1.0"
 
 # %% auto #0
 __all__ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
-           'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP',
-           'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime',
+           'load_miniimagenet', 'load_omniglot', 'Rule', 'hebb_update', 'oja_update', 'register_rule', 'MLP', 'ConvNet',
+           'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime',
            'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS',
            'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint',
            'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']
@@ -15,7 +15,7 @@ __all__ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'Fe
 from .core import Config, get_device, seed_everything
 from .tasks import Episode, SineTask
 from .vision import FewShotTask, ImageSet, load_images, load_miniimagenet, load_omniglot
-from .plasticity import hebb_update, oja_update
+from .plasticity import Rule, hebb_update, oja_update, register_rule
 from .nets import MLP, ConvNet
 from .lifetime import FLP, GradientLearner, Learner, lifetime_loss, naive_lifetime, query_output, run_lifetime
 from .outer import Experiment
@@ -27,8 +27,8 @@ from .workers import ensure_trained
 from .evaluate import evaluate_run, load_run
 from .tables import results_table
 _all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
-         'load_miniimagenet', 'load_omniglot', 'hebb_update', 'oja_update', 'MLP', 'ConvNet', 'FLP', 'GradientLearner',
-         'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime', 'Experiment', 'SINE_METHODS',
-         'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES',
-         'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint', 'meta_train',
-         'read_metrics', 'evaluate_run', 'load_run', 'results_table']
+         'load_miniimagenet', 'load_omniglot', 'Rule', 'hebb_update', 'oja_update', 'register_rule', 'MLP', 'ConvNet',
+         'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime',
+         'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS',
+         'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint',
+         'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']

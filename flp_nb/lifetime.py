@@ -18,7 +18,7 @@ from fastcore.basics import patch
 
 from .core import Config, check_choice, check_range, layer_key, select_params
 from .tasks import Episode
-from .plasticity import ALPHA_GRANULARITIES, RULES, alpha_shape, get_rule
+from .plasticity import ALPHA_GRANULARITIES, RULE_KINDS, alpha_shape, get_rule, rule_coeffs, rule_kind
 from .feedback import OUTPUT_MODES, SIGNALS, feedback_signal, output_postsynaptic, postsynaptic
 from .nets import ConvNet, MLP, kaiming_normal
 
@@ -94,7 +94,9 @@ ALPHA_PARAMS = ('linear', 'log')
 @dataclasses.dataclass(frozen=True)
 class FLP(Learner):
     "Feedback and local plasticity: plastic layers follow a local rule on feedback-driven postsynaptic activity."
-    rule: str = 'oja' # local rule: 'oja' or 'hebb'
+    rule: str = 'oja' # local rule: 'oja', 'hebb', the learned 'abcd' or 'poly', or one added by `register_rule`
+    rule_granularity: str = 'layer' # one coefficient of a learned rule per 'synapse', 'neuron' or 'layer'
+    rule_init: tuple[float, ...] | None = None # a learned rule's initial coefficients, in its order (None: its own)
     signal: str = 'error' # fed back: 'error' (y - yhat) or 'target' (y)
     output: str = 'mix' # output layer's postsynaptic activity: 'mix' (feedback mix) or 'clamp' (the target)
     alpha_init: float = 0.0 # initial plasticity coefficient
@@ -105,11 +107,14 @@ class FLP(Learner):
     # what meta-training learns: 'linear' (alpha, the paper) or 'log' (log alpha: alpha > 0, steps relative to its size)
     alpha_param: str = 'linear'
 
-    groups = {'init': ('W', 'b'), 'feedback': ('B', 'd'), 'plasticity': ('alpha', 'log_alpha'), 'strength': ('beta',)}
+    # 'rule': the coefficients of every registered rule (a learner's meta-parameters hold its own rule's only)
+    groups = {'init': ('W', 'b'), 'feedback': ('B', 'd'), 'plasticity': ('alpha', 'log_alpha'), 'strength': ('beta',),
+              'rule': RULE_KINDS}
 
     def validate(self):
         super().validate()
-        check_choice('rule', self.rule, tuple(RULES))
+        rule_coeffs(self.rule, self.rule_init)  # an unknown rule, or a rule_init that does not fit it, fails here
+        check_choice('rule_granularity', self.rule_granularity, ALPHA_GRANULARITIES)
         check_choice('signal', self.signal, SIGNALS)
         check_choice('output', self.output, OUTPUT_MODES)
         check_choice('alpha_granularity', self.alpha_granularity, ALPHA_GRANULARITIES)
@@ -136,13 +141,16 @@ class FLP(Learner):
 # %% ../nbs/06_lifetime.ipynb #9e9f7d65
 @patch
 def init_meta(self:FLP, generator:torch.Generator, dtype=torch.float32, device='cpu')->dict:
-    "Initial meta-parameters: the network's, plus feedback, plasticity and strength for each plastic layer."
+    "Initial meta-parameters: the network's, plus each plastic layer's plasticity, rule, feedback and strength."
     meta = self.net.init(generator, dtype, device)
     for l in self.plastic_layers:
         n_out, n_in = meta[f'W{l}'].shape
         a = torch.full(alpha_shape(n_out, n_in, self.alpha_granularity), self.alpha_init, dtype=dtype, device=device)
         if self.alpha_param == 'log': meta[f'log_alpha{l}'] = a.log()
         else: meta[f'alpha{l}'] = a
+        for c, v in rule_coeffs(self.rule, self.rule_init).items():
+            meta[f'{rule_kind(c)}{l}'] = torch.full(alpha_shape(n_out, n_in, self.rule_granularity), v, dtype=dtype,
+                                                    device=device)
         if self.has_feedback(l):
             meta[f'B{l}'] = kaiming_normal((n_out, self.net.n_out), generator, dtype, device)
             meta[f'd{l}'] = torch.zeros(n_out, dtype=dtype, device=device)
@@ -160,11 +168,12 @@ def update(self:FLP, meta:dict, # meta-parameters as the steps use them (`step_m
     acts = self.net.activations({**meta, **fast}, h, self.n_frozen)
     yhat = acts[-1]
     s = feedback_signal(y, yhat, self.signal)
-    rule, L, delta = get_rule(self.rule), self.net.n_layers, {}
+    rule, L, delta, names = get_rule(self.rule), self.net.n_layers, {}, tuple(rule_coeffs(self.rule))
     for i, l in enumerate(self.plastic_layers):
         fb = [meta.get(f'{k}{l}') for k in ('B', 'd', 'beta')]
         post = output_postsynaptic(yhat, y, s, self.output, *fb) if l == L else postsynaptic(acts[i + 1], s, *fb)
-        delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], meta[f'alpha{l}'])
+        coeffs = {c: meta[f'{rule_kind(c)}{l}'] for c in names}
+        delta[f'W{l}'] = rule(acts[i], post, fast[f'W{l}'], **coeffs, alpha=meta[f'alpha{l}'])
     return delta, yhat
 
 # %% ../nbs/06_lifetime.ipynb #311271ea
@@ -420,6 +429,18 @@ def _naive_forward(p, x, net):
             acts.append(z if l == L else torch.clamp(z, min=0))
     return acts
 
+# %% ../nbs/06_lifetime.ipynb #244066d7
+def _naive_change(rule, c, a, p, W):
+    ("One example's weight change under `rule`, written out (presynaptic `a` [in], postsynaptic `p` [out], "
+     "coefficients `c`); a rule of the user's applies its own function to the one example.")
+    hebb, ones = torch.outer(p, a), torch.ones_like(W)
+    if rule == 'hebb': return hebb
+    if rule == 'oja': return hebb - (p ** 2)[:, None] * W
+    if rule == 'abcd': return c['A'] * hebb + c['B'] * a * ones + c['C'] * p[:, None] * ones + c['D'] * ones
+    if rule == 'poly': return (c['post_pre'] * hebb + c['post_sq_w'] * (p ** 2)[:, None] * W + c['pre'] * a * ones
+                               + c['post'] * p[:, None] * ones + c['w'] * W + c['one'] * ones)
+    return get_rule(rule).fn(a[None], p[None], W, c)
+
 # %% ../nbs/06_lifetime.ipynb #f89cc7e7
 def _naive_flp_step(learner, meta, fast, acts, y):
     L, s = learner.net.n_layers, (y - acts[-1] if learner.signal == 'error' else y)
@@ -430,10 +451,8 @@ def _naive_flp_step(learner, meta, fast, acts, y):
         else:
             f = torch.clamp(s @ meta[f'B{l}'].T + meta[f'd{l}'], min=0)
             post = meta[f'beta{l}'] * f + (1 - meta[f'beta{l}']) * acts[l]
-        dW = torch.zeros_like(W)
-        for i in range(pre.shape[0]):
-            dW = dW + torch.outer(post[i], pre[i])
-            if learner.rule == 'oja': dW = dW - (post[i] ** 2)[:, None] * W
+        c, dW = {k: meta[f'{rule_kind(k)}{l}'] for k in rule_coeffs(learner.rule)}, torch.zeros_like(W)
+        for i in range(pre.shape[0]): dW = dW + _naive_change(learner.rule, c, pre[i], post[i], W)
         alpha = torch.exp(meta[f'log_alpha{l}']) if learner.alpha_param == 'log' else meta[f'alpha{l}']
         new[f'W{l}'] = W + alpha * (learner.alpha_multiplier if l < L else 1.0) * dW
     return new

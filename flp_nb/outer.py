@@ -26,7 +26,7 @@ class Method:
 SCHEDULES = ('constant', 'multistep', 'chunked')
 NONFINITE = ('stop', 'skip', 'backoff')
 GROUP_LR = {'init': 'init_lr', 'feedback': 'feedback_lr', 'plasticity': 'plasticity_lr', 'strength': 'strength_lr',
-            'lr': 'step_size_lr'}
+            'lr': 'step_size_lr', 'rule': 'rule_lr'}
 
 @dataclasses.dataclass(frozen=True)
 class Experiment(Config):
@@ -38,6 +38,7 @@ class Experiment(Config):
     plasticity_lr: float = 1e-8 # ... of the plasticity coefficients
     strength_lr: float = 1e-4 # ... of the feedback strengths
     step_size_lr: float = 1e-4 # ... of the gradient learner's step sizes
+    rule_lr: float = 1e-3 # ... of a learned rule's coefficients: of order 1 (alpha sets the scale), so steps of ~0.1%
     schedule: str = 'constant' # 'constant', 'multistep' or 'chunked'
     milestones: tuple[int, ...] = (1500, 2500, 3500) # episodes where 'multistep' multiplies `init_lr` by `gamma`
     gamma: float = 0.3 # the 'multistep' schedule's factor at each milestone

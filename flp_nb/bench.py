@@ -119,7 +119,8 @@ class _ProductCalls(TorchDispatchMode):
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func.overloadpacket.__name__ in _PRODUCT_OPS: self.calls[func, _layout(args), _layout(tuple(kwargs.items()))] += 1
+        if func.overloadpacket.__name__ in _PRODUCT_OPS:
+            self.calls[func, _layout(args), _layout(tuple(kwargs.items()))] += 1
         return func(*args, **kwargs)
 
 # %% ../nbs/15_bench.ipynb #aef47b3d
@@ -134,7 +135,8 @@ def _materialise(a, device):
 # %% ../nbs/15_bench.ipynb #772def99
 def products_seconds(calls:collections.Counter, # `_ProductCalls().calls` of one step
                      device='cpu')->float:
-    "Seconds the recorded calls take alone: each distinct one timed (median) on random data of its layout, times its count."
+    ("Seconds the recorded calls take alone: each distinct one timed (median) on random data of its layout, "
+     "times its count.")
     dev, total = get_device(device), 0.0
     for (func, args, kwargs), count in calls.items():
         args, kwargs = _materialise(args, dev), dict(_materialise(kwargs, dev))
@@ -216,7 +218,8 @@ def bench_table(results:list)->str:
     eager, first = {_twin(r): r for r in results if not r.get('compiled')}, {}
     for i, r in enumerate(results): first.setdefault(_twin(r), i)  # twins sit together, where the first stood
     lines = ['| case | device | options | meta-batch | steps | width | s / episode | GFLOP / episode | GFLOP/s '
-             '| × floor | × floor, its products alone (one run; population) | peak MB | oracle ÷ engine (short episode) '
+             '| × floor | × floor, its products alone (one run; population) | peak MB '
+             '| oracle ÷ engine (short episode) '
              '| population: s / run-episode (× one run; × floor; peak MB per run, at most) | compiled ÷ eager |',
              '|' + ' --- |' * 15]
     for r in sorted(results, key=lambda r: (first[_twin(r)], bool(r.get('compiled')))):
@@ -233,7 +236,8 @@ def bench_table(results:list)->str:
                  if twin else '—')
         lines.append(f"| {r['case']} | {r['device']} | {opts} | {r['meta_batch']} | {r['steps']} "
                      f"| {r['width'] or '—'} | {r['engine_s']:.3g} | {r['gflop']:.3g} | {r['gflops']:.3g} "
-                     f"| {r['x_floor']:.2g} | {products} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} | {pop} | {ratio} |")
+                     f"| {r['x_floor']:.2g} | {products} | {r['peak_mb']:.0f} | {r['oracle_ratio']:.3g} "
+                     f"| {pop} | {ratio} |")
     return '\n'.join(lines)
 
 # %% ../nbs/15_bench.ipynb #0fc8fdf4

@@ -6,10 +6,11 @@ __version__ = "0.1.0"
 # %% auto #0
 __all__ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
            'load_miniimagenet', 'load_omniglot', 'Rule', 'hebb_update', 'oja_update', 'register_rule', 'MLP', 'ConvNet',
-           'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime',
-           'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS',
-           'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint',
-           'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']
+           'SequentialNet', 'from_sequential', 'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime',
+           'query_output', 'run_lifetime', 'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid',
+           'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset',
+           'ensure_trained', 'load_checkpoint', 'meta_train', 'read_metrics', 'evaluate_run', 'load_run',
+           'results_table']
 
 # %% ../nbs/17_api.ipynb #254bff6a
 from .core import Config, get_device, seed_everything
@@ -17,6 +18,7 @@ from .tasks import Episode, SineTask
 from .vision import FewShotTask, ImageSet, load_images, load_miniimagenet, load_omniglot
 from .plasticity import Rule, hebb_update, oja_update, register_rule
 from .nets import MLP, ConvNet
+from .sequential import SequentialNet, from_sequential
 from .lifetime import FLP, GradientLearner, Learner, lifetime_loss, naive_lifetime, query_output, run_lifetime
 from .outer import Experiment
 from .sine import SINE_METHODS, SINE_SCALES, SineExperiment, sine_grid, sine_preset
@@ -28,7 +30,8 @@ from .evaluate import evaluate_run, load_run
 from .tables import results_table
 _all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
          'load_miniimagenet', 'load_omniglot', 'Rule', 'hebb_update', 'oja_update', 'register_rule', 'MLP', 'ConvNet',
-         'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime', 'query_output', 'run_lifetime',
-         'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid', 'sine_preset', 'FEWSHOT_METHODS',
-         'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset', 'ensure_trained', 'load_checkpoint',
-         'meta_train', 'read_metrics', 'evaluate_run', 'load_run', 'results_table']
+         'SequentialNet', 'from_sequential', 'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime',
+         'query_output', 'run_lifetime', 'Experiment', 'SINE_METHODS', 'SINE_SCALES', 'SineExperiment', 'sine_grid',
+         'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset',
+         'ensure_trained', 'load_checkpoint', 'meta_train', 'read_metrics', 'evaluate_run', 'load_run',
+         'results_table']

@@ -21,6 +21,7 @@ from .tasks import Episode
 from .plasticity import ALPHA_GRANULARITIES, RULE_KINDS, alpha_shape, get_rule, rule_coeffs, rule_kind
 from .feedback import OUTPUT_MODES, SIGNALS, feedback_signal, output_postsynaptic, postsynaptic
 from .nets import ConvNet, MLP, kaiming_normal
+from .sequential import SequentialNet
 
 # %% ../nbs/06_lifetime.ipynb #3dd36691
 LOSSES = ('mse', 'ce')
@@ -38,7 +39,7 @@ def task_loss(yhat:torch.Tensor, # predictions [*E, n, d_out]
 @dataclasses.dataclass(frozen=True)
 class Learner(Config):
     "Common part of all learners: a network whose last `n_plastic` layers are plastic, and a task loss."
-    net: MLP | ConvNet = MLP() # the architecture
+    net: MLP | ConvNet | SequentialNet = MLP() # the architecture
     n_plastic: int = 3 # number of plastic layers, counted from the output (0 to net.n_linear)
     loss: str = 'mse' # task loss: 'mse' or 'ce'
 
@@ -418,6 +419,9 @@ def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor
 
 # %% ../nbs/06_lifetime.ipynb #03cbac39
 def _naive_forward(p, x, net):
+    if type(net) not in (MLP, ConvNet):
+        raise ValueError(f"the naive oracle models MLP and ConvNet only, got {type(net).__name__}; compare a "
+                         "network of another kind with a built-in one of the same parameters instead")
     L, n_conv = net.n_layers, len(getattr(net, 'strides', ()))
     acts, img = [x], x.reshape(x.shape[0], *net.in_shape) if n_conv else None
     for l in range(1, L + 1):

@@ -15,6 +15,7 @@ import torch
 from .core import check_choice, check_range
 from .tasks import SineTask
 from .nets import MLP
+from .sequential import SequentialNet
 from .lifetime import FLP, GradientLearner, Learner, lifetime_features, query_output, run_lifetime
 from .outer import GROUP_LR, Method, Experiment, Scale
 
@@ -43,6 +44,8 @@ class SineExperiment(Experiment):
     method: str = 'flp3' # a key of SINE_METHODS
     order: str = 'iid' # stream order: 'iid', 'continual' or 'iid_examples'
     width: int = 300 # hidden width of the MLP
+    # a network of one's own instead of the MLP (`from_sequential`; 11 inputs, 1 output), drawn afresh like the MLP
+    net: SequentialNet | None = None
     steps_per_function: int = 40 # training batches per function (10 functions per episode)
     pool_size: int | None = None # finite pool of meta-training functions (authors: 400)
     alpha_init: float = 0.0 # initial plasticity of FLP methods (the authors' runs: 0)
@@ -63,6 +66,9 @@ class SineExperiment(Experiment):
         check_choice('order', self.order, SineTask.orders)
         for k in ('width', 'steps_per_function'): check_range(k, getattr(self, k), lo=1, integer=True)
         check_range('alpha_init', self.alpha_init)
+        if self.net is not None and (self.net.n_in, self.net.n_out) != (MLP().n_in, MLP().n_out):
+            raise ValueError(f"a sine network takes {MLP().n_in} inputs and gives {MLP().n_out} output, got net with "
+                             f"{self.net.n_in} and {self.net.n_out}")
         if self.alpha_scale is not None: check_range('alpha_scale', self.alpha_scale, lo=0)
         if self.alpha_scale == 0 and self.alpha_param == 'log':
             raise ValueError("alpha_param='log' needs alpha_scale > 0 (it starts log alpha at log(alpha_scale / "
@@ -74,7 +80,7 @@ class SineExperiment(Experiment):
         m = SINE_METHODS[self.method]
         # the FLP learner's own fields (`alpha_scale` sets its initial plasticity from the data instead)
         extra = {k: getattr(self, k) for k in FLP_FIELDS if k != 'alpha_scale'} if m.learner is FLP else {}
-        return m.learner(net=MLP(width=self.width), **m.kwargs, **extra)
+        return m.learner(net=self.net or MLP(width=self.width), **m.kwargs, **extra)
 
 
     def task(self)->SineTask:

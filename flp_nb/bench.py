@@ -133,7 +133,7 @@ def _materialise(a, device):
     return tuple(_materialise(x, device) for x in a) if isinstance(a, tuple) else a
 
 # %% ../nbs/15_bench.ipynb #772def99
-def products_seconds(calls:collections.Counter, # `_ProductCalls().calls` of one step
+def products_seconds(calls:collections.Counter, # the calls one step dispatched, counted by a _ProductCalls
                      device='cpu')->float:
     ("Seconds the recorded calls take alone: each distinct one timed (median) on random data of its layout, "
      "times its count.")

@@ -56,6 +56,9 @@ class FewShotExperiment(Experiment):
     # FLP methods: start each plastic layer at alpha = alpha_scale / (lambda_max T) (`alpha_at_scale`; replaces
     # alpha_init)
     alpha_scale: float | None = None
+    rule: str = 'oja' # FLP methods' local rule: 'oja', 'hebb', the learned 'abcd' or 'poly', or a registered one
+    rule_granularity: str = 'layer' # one coefficient of a learned rule per 'synapse', 'neuron' or 'layer'
+    rule_init: tuple[float, ...] | None = None # a learned rule's initial coefficients (None: the rule's own)
     lr_init: float = 0.01 # initial inner step size of the gradient learner
     episodes: int = 40000
     plasticity_lr: float = 1e-5
@@ -79,7 +82,8 @@ class FewShotExperiment(Experiment):
         net = ConvNet(channels=self.channels, hidden=self.hidden, n_out=self.n_out,
                       in_channels=DATASETS[self.dataset][2], image_size=self.image_size)
         extra = ({'alpha_init': self.alpha_init, 'alpha_multiplier': self.alpha_multiplier,
-                  'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity}
+                  'alpha_param': self.alpha_param, 'alpha_granularity': self.alpha_granularity,
+                  'rule': self.rule, 'rule_granularity': self.rule_granularity, 'rule_init': self.rule_init}
                  if m.learner is FLP else {'lr_init': self.lr_init})
         return m.learner(net=net, **m.kwargs, **extra)
 

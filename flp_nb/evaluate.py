@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .outer import Experiment
+from . import fewshot, sine  # noqa: F401 -- the package's experiment kinds, registered on import
 from .lifetime import check_meta
 from .runs import atomic_write, file_fingerprint, latest_checkpoint, load_checkpoint, read_snapshots
 
@@ -152,12 +153,13 @@ def save_pretrained(run_dir, # a finished run folder
                     root=None # folder of the models (default: the package's)
                    )->Path:
     ("Write the run's latest meta-parameters as `<root>/<name>.npz` (episode in `_episode`) and its config as "
-     "`<name>.json`; return the `.npz` path.")
+     "`<name>.json`, its `init_from` as `<grid>/<source run>` (no path of this machine); return the `.npz` path.")
     npz, cfg = _pretrained_paths(name, root)
     exp, meta, episode = load_run(run_dir)
     npz.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(npz, lambda p: p.write_bytes(_npz_bytes({**{k: v.float().numpy() for k, v in meta.items()},
                                                           '_episode': np.array(episode)})))
+    if exp.init_from: exp = exp.replace(init_from=f"{name.split('/')[0]}/{Path(exp.init_from).name}")
     atomic_write(cfg, lambda p: exp.to_json(p))
     return npz
 

@@ -12,22 +12,29 @@ __all__ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'Fe
            'ensure_trained', 'load_checkpoint', 'meta_train', 'read_metrics', 'evaluate_run', 'load_run',
            'results_table']
 
-# %% ../nbs/17_api.ipynb #254bff6a
-from .core import Config, get_device, seed_everything
-from .tasks import Episode, SineTask
-from .vision import FewShotTask, ImageSet, load_images, load_miniimagenet, load_omniglot
-from .plasticity import Rule, hebb_update, oja_update, register_rule
-from .nets import MLP, ConvNet
-from .sequential import SequentialNet, from_sequential
-from .lifetime import FLP, GradientLearner, Learner, lifetime_loss, naive_lifetime, query_output, run_lifetime
-from .outer import Experiment
-from .sine import SINE_METHODS, SINE_SCALES, SineExperiment, sine_grid, sine_preset
-from .fewshot import FEWSHOT_METHODS, FEWSHOT_SCALES, FewShotExperiment, fewshot_grid, fewshot_preset
-from .runs import load_checkpoint, read_metrics
-from .meta import meta_train
-from .workers import ensure_trained
-from .evaluate import evaluate_run, load_run
-from .tables import results_table
+# %% ../nbs/17_api.ipynb #a3ebabe7
+import importlib, importlib.util
+
+# %% ../nbs/17_api.ipynb #953c3e6f
+_HOMES = {
+    'core': 'Config get_device seed_everything',
+    'tasks': 'Episode SineTask',
+    'vision': 'FewShotTask ImageSet load_images load_miniimagenet load_omniglot',
+    'plasticity': 'Rule hebb_update oja_update register_rule',
+    'nets': 'MLP ConvNet',
+    'sequential': 'SequentialNet from_sequential',
+    'lifetime': 'FLP GradientLearner Learner lifetime_loss naive_lifetime query_output run_lifetime',
+    'outer': 'Experiment',
+    'sine': 'SINE_METHODS SINE_SCALES SineExperiment sine_grid sine_preset',
+    'fewshot': 'FEWSHOT_METHODS FEWSHOT_SCALES FewShotExperiment fewshot_grid fewshot_preset',
+    'runs': 'load_checkpoint read_metrics',
+    'meta': 'meta_train',
+    'workers': 'ensure_trained',
+    'evaluate': 'evaluate_run load_run',
+    'tables': 'results_table',
+}
+
+# %% ../nbs/17_api.ipynb #c90421b2
 _all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewShotTask', 'ImageSet', 'load_images',
          'load_miniimagenet', 'load_omniglot', 'Rule', 'hebb_update', 'oja_update', 'register_rule', 'MLP', 'ConvNet',
          'SequentialNet', 'from_sequential', 'FLP', 'GradientLearner', 'Learner', 'lifetime_loss', 'naive_lifetime',
@@ -35,3 +42,23 @@ _all_ = ['Config', 'get_device', 'seed_everything', 'Episode', 'SineTask', 'FewS
          'sine_preset', 'FEWSHOT_METHODS', 'FEWSHOT_SCALES', 'FewShotExperiment', 'fewshot_grid', 'fewshot_preset',
          'ensure_trained', 'load_checkpoint', 'meta_train', 'read_metrics', 'evaluate_run', 'load_run',
          'results_table']
+
+# %% ../nbs/17_api.ipynb #b4cd6121
+def _lazy_getattr(name:str):
+    "The top-level name `name`, or the submodule of that name, imported on first use."
+    if name.startswith('_'): raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = next((m for m, names in _HOMES.items() if name in names.split()), None)
+    module = f'{__name__}.{name}'
+    if home is not None: value = getattr(importlib.import_module(f'{__name__}.{home}'), name)
+    elif importlib.util.find_spec(module) is not None: value = importlib.import_module(module)
+    else: raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+# %% ../nbs/17_api.ipynb #63826b82
+def _lazy_dir()->list:
+    "The package's names, those not imported yet included."
+    return sorted(set(globals()) | set(_all_))
+
+# %% ../nbs/17_api.ipynb #d2ea0f92
+if __name__ == 'flp_nb': __getattr__, __dir__ = _lazy_getattr, _lazy_dir

@@ -282,6 +282,12 @@ def lifetime_features(learner:Learner, meta:dict, episode:Episode)->Features:
     stream, query = h.split([T * n, xq.shape[-2]], -2)
     return Features(stream.reshape(*lead, T, n, h.shape[-1]), query)
 
+# %% ../nbs/06_lifetime.ipynb #de7eee80
+def _frozen_features(learner:Learner, meta:dict, x:torch.Tensor)->torch.Tensor:
+    "Frozen-prefix features of inputs `x [*E, ..., d]` (a stream's steps `[*E, S, n, d]`, or a query `[*E, nq, d]`)."
+    h = learner.net.forward(meta, x.reshape(*x.shape[:-3], -1, x.shape[-1]) if x.dim() > 3 else x, 0, learner.n_frozen)
+    return h.reshape(*x.shape[:-1], h.shape[-1])
+
 # %% ../nbs/06_lifetime.ipynb #3de7a947
 def step_stats(learner, t, fast, delta, yhat, y)->dict:
     "Default trace of a step: each episode's batch loss before the update and the Frobenius norm of each change."
@@ -398,7 +404,7 @@ def population_loss(learner:Learner,
                     starts:dict=None # each run's initial fast weights `[R, *E, ...]` (see `run_lifetime`'s `start`)
                    )->torch.Tensor:
     ("Each run's per-episode meta-loss `[R, *E]`: R lifetimes with the same learner, every step one computation "
-     "batched over the runs.")
+     "batched over the runs, the frozen prefix `COMPILED_CHUNK` steps at a time.")
     R = len(episodes.x) if episodes.batch_shape else 0
     if not R or any(v.shape[:1] != (R,) for v in metas.values()):
         raise ValueError("population_loss needs a leading run axis of the same length on metas and episodes; got "
@@ -407,10 +413,14 @@ def population_loss(learner:Learner,
     check_meta(learner, {k: v[0] for k, v in metas.items()})
     episodes.select(0).check(learner.net.n_in, learner.net.n_out)
     vmap = torch.func.vmap
-    h, hq = vmap(lambda m, ep: tuple(lifetime_features(learner, m, ep)))(metas, episodes)
+    frozen = vmap(lambda m, x: _frozen_features(learner, m, x))
     fast = vmap(lambda m, s: _initial_fast(learner, m, episodes.batch_shape[1:], s))(metas, starts or {})
-    fast = _run_steps(learner, vmap(learner.step_meta)(metas), fast, h, episodes.y, compiled=compiled, runs=True)
-    return task_loss(vmap(lambda m, f, q: query_output(learner, m, f, q))(metas, fast, hq), episodes.yq, learner.loss)
+    step_meta = vmap(learner.step_meta)(metas)
+    # the stream's features a chunk of steps at a time: no stream-long feature buffer, nor its gradient (15_bench)
+    for x_c, y_c in zip(episodes.x.split(COMPILED_CHUNK, -3), episodes.y.split(COMPILED_CHUNK, -3)):
+        fast = _run_steps(learner, step_meta, fast, frozen(metas, x_c), y_c, compiled=compiled, runs=True)
+    return task_loss(vmap(lambda m, f, q: query_output(learner, m, f, q))(metas, fast, frozen(metas, episodes.xq)),
+                     episodes.yq, learner.loss)
 
 # %% ../nbs/06_lifetime.ipynb #8f9022c5
 def predict(learner:Learner, meta:dict, fast:dict, x:torch.Tensor)->torch.Tensor:

@@ -15,7 +15,9 @@ import numpy as np
 import torch
 
 from .outer import Experiment
-from . import fewshot, sine  # noqa: F401 -- the package's experiment kinds, registered on import
+# the package's experiment kinds register on import: `experiment_from_json` knows them wherever it runs
+from .fewshot import FewShotExperiment  # noqa: F401
+from .sine import SineExperiment  # noqa: F401
 from .lifetime import check_meta
 from .runs import atomic_write, file_fingerprint, latest_checkpoint, load_checkpoint, read_snapshots
 
@@ -28,7 +30,8 @@ def experiment_from_json(path)->Experiment:
     if not isinstance(d, dict) or 'method' not in d:
         raise ValueError(f"{str(path)!r} is not a config of any experiment kind: a config is a JSON object naming at "
                          f"least its 'method' (meta_train writes one, `to_json` too), got {d!r:.60}")
-    every = list(Experiment.kinds.values())
+    # kinds of importable modules first: a notebook's own copy of a package class (in `__main__`) only as a fallback
+    every = sorted(Experiment.kinds.values(), key=lambda k: k.__module__ == '__main__')
     # the kinds whose fields it uses: only their errors matter
     kinds = [k for k in every if set(d) <= {f.name for f in dataclasses.fields(k)}] or every
     errors = []
